@@ -1,0 +1,13 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from questions import views as question_views
+
+admin.site.site_header = "interview_prep curation"
+admin.site.site_title = "interview_prep admin"
+
+urlpatterns = [
+    path("", question_views.home, name="home"),
+    path("", include("questions.urls")),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,184 @@
+"""The question bank: questions, the red flags that sink answers, competencies and tags."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+
+
+class Category(models.TextChoices):
+    BEHAVIORAL = "behavioral", "Behavioral"
+    TECHNICAL = "technical", "Technical"
+    SITUATIONAL = "situational", "Situational"
+
+
+class Difficulty(models.TextChoices):
+    JUNIOR = "junior", "Junior"
+    MID = "mid", "Mid-level"
+    SENIOR = "senior", "Senior"
+
+
+class Stage(models.TextChoices):
+    """The ML workflow, from business problem to monitoring."""
+
+    PROBLEM_FRAMING = "problem_framing", "Problem framing"
+    DATA_PREPARATION = "data_preparation", "Data collection & preparation"
+    MODEL_SELECTION = "model_selection", "Model selection"
+    TRAINING = "training", "Training"
+    EVALUATION = "evaluation", "Evaluation"
+    DEPLOYMENT = "deployment", "Deployment"
+    MONITORING = "monitoring", "Monitoring & maintenance"
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    IN_REVIEW = "in_review", "In review"
+    PUBLISHED = "published", "Published"
+    RETIRED = "retired", "Retired"
+
+
+CATEGORY_BLURBS = {
+    Category.BEHAVIORAL: "Real stories from your past work, told with STAR.",
+    Category.TECHNICAL: "Concepts, trade-offs and system design, explained clearly.",
+    Category.SITUATIONAL: "Hypothetical scenarios: what would you do, and why?",
+}
+
+
+class Competency(models.Model):
+    slug = models.SlugField(unique=True)
+    name = models.CharField(max_length=80)
+    description = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "competencies"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Tag(models.Model):
+    slug = models.SlugField(unique=True, max_length=60)
+
+    class Meta:
+        ordering = ["slug"]
+
+    def __str__(self) -> str:
+        return self.slug
+
+
+class RedFlag(models.Model):
+    slug = models.SlugField(unique=True)
+    title = models.CharField(max_length=120)
+    looks_like = models.TextField("what it looks like")
+    why_it_hurts = models.TextField()
+    how_to_avoid = models.TextField()
+
+    class Meta:
+        ordering = ["title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("questions:red_flag_list") + f"#{self.slug}"
+
+
+class QuestionQuerySet(models.QuerySet["Question"]):
+    def published(self) -> QuestionQuerySet:
+        return self.filter(status=Status.PUBLISHED)
+
+    def matching(self, text: str) -> QuestionQuerySet:
+        """Every word of `text` appears somewhere in the question (prompt, guidance, tags)."""
+        qs = self
+        for word in text.lower().split()[:8]:
+            qs = qs.filter(search_text__contains=word)
+        return qs
+
+    def for_tag(self, slug: str) -> QuestionQuerySet:
+        # A subquery, not a join, so results never repeat and counts stay exact.
+        return self.filter(
+            pk__in=Question.tags.through.objects.filter(tag__slug=slug).values("question_id")
+        )
+
+    def for_competency(self, slug: str) -> QuestionQuerySet:
+        through = Question.competencies.through.objects
+        return self.filter(pk__in=through.filter(competency__slug=slug).values("question_id"))
+
+    def for_red_flag(self, slug: str) -> QuestionQuerySet:
+        through = Question.red_flags.through.objects
+        return self.filter(pk__in=through.filter(redflag__slug=slug).values("question_id"))
+
+    def with_lists(self) -> QuestionQuerySet:
+        """Prefetch what a list row shows: two extra queries whatever the page size."""
+        return self.prefetch_related("tags", "competencies")
+
+    def related_to(self, question: Question, competency_ids: list[int]) -> QuestionQuerySet:
+        """Published questions sharing the stage (if any) or a competency, nearest first."""
+        match = Q(pk__in=[])
+        if question.stage:
+            match |= Q(stage=question.stage)
+        if competency_ids:
+            through = Question.competencies.through.objects
+            match |= Q(
+                pk__in=through.filter(competency_id__in=competency_ids).values("question_id")
+            )
+        return (
+            self.published()
+            .filter(match)
+            .exclude(pk=question.pk)
+            .order_by(
+                # Same category first, then the same difficulty, then a stable order.
+                models.Case(models.When(category=question.category, then=0), default=1),
+                models.Case(models.When(difficulty=question.difficulty, then=0), default=1),
+                "key",
+            )
+        )
+
+
+class Question(models.Model):
+    key = models.SlugField(max_length=80, unique=True, help_text="Stable id used by import/export.")
+    prompt = models.TextField()
+    category = models.CharField(max_length=12, choices=Category, db_index=True)
+    assesses = models.TextField(help_text="What the interviewer is assessing.")
+    tip = models.TextField()
+    key_points = models.JSONField(default=list, help_text="What a strong answer covers.")
+    follow_ups = models.JSONField(default=list)
+    difficulty = models.CharField(max_length=6, choices=Difficulty, db_index=True)
+    stage = models.CharField(max_length=20, choices=Stage, blank=True, db_index=True)
+    competencies = models.ManyToManyField(Competency, blank=True, related_name="questions")
+    tags = models.ManyToManyField(Tag, blank=True, related_name="questions")
+    red_flags = models.ManyToManyField(RedFlag, blank=True, related_name="questions")
+    status = models.CharField(max_length=10, choices=Status, default=Status.DRAFT, db_index=True)
+    # Lower-cased prompt, guidance and tags, kept up to date on save, so search is one
+    # indexed-table scan on SQLite and PostgreSQL alike.
+    search_text = models.TextField(blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = QuestionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["category", "key"]
+        indexes = [models.Index(fields=["status", "category", "difficulty"])]
+
+    def __str__(self) -> str:
+        return self.key
+
+    def save(self, *args, **kwargs) -> None:
+        tag_slugs = [t.slug for t in self.tags.all()] if self.pk else []
+        self.search_text = self.build_search_text(tag_slugs)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("questions:question_detail", args=[self.key])
+
+    def build_search_text(self, tag_slugs: list[str] | None = None) -> str:
+        parts = [self.prompt, self.assesses, self.tip, *self.key_points, *(tag_slugs or [])]
+        return " ".join(parts).lower()
+
+    def refresh_search_text(self) -> None:
+        """Recompute search_text from the saved tags (call after changing tags)."""
+        self.search_text = self.build_search_text([t.slug for t in self.tags.all()])
+        Question.objects.filter(pk=self.pk).update(search_text=self.search_text)

@@ -1,0 +1,118 @@
+from collections import Counter
+from urllib.parse import urlencode
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Prefetch
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_GET
+from django.views.decorators.vary import vary_on_headers
+from django_htmx.http import push_url
+
+from interview_prep.http import HtmxHttpRequest
+
+from .forms import QuestionFilterForm
+from .models import CATEGORY_BLURBS, Category, Competency, Question, RedFlag, Stage, Tag
+
+PAGE_SIZE = 25
+FILTER_FIELDS = ("q", "category", "difficulty", "stage", "competency", "tag")
+
+
+@require_GET
+def home(request: HtmxHttpRequest) -> HttpResponse:
+    # One query: published questions counted per category and stage.
+    rows = (
+        Question.objects.published()
+        .values_list("category", "stage")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    by_category: Counter[str] = Counter()
+    by_stage: Counter[str] = Counter()
+    for category, stage, n in rows:
+        by_category[category] += n
+        by_stage[stage] += n
+    categories = [
+        {"value": c.value, "label": c.label, "blurb": CATEGORY_BLURBS[c], "count": by_category[c]}
+        for c in Category
+    ]
+    stages = [{"value": s.value, "label": s.label, "count": by_stage[s]} for s in Stage]
+    return render(
+        request,
+        "questions/home.html",
+        {"categories": categories, "stages": stages, "total": by_category.total()},
+    )
+
+
+@require_GET
+@vary_on_headers("HX-Request", "HX-Target")
+def question_list(request: HtmxHttpRequest) -> HttpResponse:
+    form = QuestionFilterForm(
+        request.GET,
+        competencies=list(Competency.objects.values_list("slug", "name")),
+        tags=list(
+            Tag.objects.filter(questions__status="published")
+            .distinct()
+            .values_list("slug", flat=True)
+        ),
+    )
+    form.is_valid()  # invalid fields are reported and ignored; valid ones still filter
+    filters = {name: form.cleaned_data.get(name) for name in FILTER_FIELDS}
+    questions = Question.objects.published()
+    if filters["q"]:
+        questions = questions.matching(filters["q"])
+    for name in ("category", "difficulty", "stage"):
+        if filters[name]:
+            questions = questions.filter(**{name: filters[name]})
+    if filters["competency"]:
+        questions = questions.for_competency(filters["competency"])
+    if filters["tag"]:
+        questions = questions.for_tag(filters["tag"])
+
+    page = Paginator(questions.with_lists(), PAGE_SIZE).get_page(request.GET.get("page"))
+    active = {name: value for name, value in filters.items() if value}
+    context = {"form": form, "page": page, "active": active, "filter_query": urlencode(active)}
+    template_name = "questions/question_list.html"
+    if request.htmx.target == "question-results":
+        template_name += "#question-results"
+    response = render(request, template_name, context)
+    if request.htmx.target == "question-results":
+        # Push a clean, shareable address (no empty parameters) for back, reload and sharing.
+        response = push_url(response, request.path + _page_suffix(context["filter_query"], page))
+    return response
+
+
+def _page_suffix(filter_query: str, page: Page) -> str:
+    parts = [filter_query] if filter_query else []
+    if page.number > 1:
+        parts.append(f"page={page.number}")
+    return "?" + "&".join(parts) if parts else ""
+
+
+@require_GET
+def question_detail(request: HtmxHttpRequest, key: str) -> HttpResponse:
+    question = get_object_or_404(
+        Question.objects.published().prefetch_related(
+            "tags",
+            "competencies",
+            Prefetch("red_flags", queryset=RedFlag.objects.order_by("title")),
+        ),
+        key=key,
+    )
+    competency_ids = [c.pk for c in question.competencies.all()]
+    related = list(Question.objects.related_to(question, competency_ids)[:6])
+    return render(
+        request, "questions/question_detail.html", {"question": question, "related": related}
+    )
+
+
+@require_GET
+def red_flag_list(request: HtmxHttpRequest) -> HttpResponse:
+    flags = RedFlag.objects.prefetch_related(
+        Prefetch(
+            "questions",
+            queryset=Question.objects.published().order_by("category", "key"),
+            to_attr="published_questions",
+        )
+    )
+    return render(request, "questions/redflag_list.html", {"flags": flags})

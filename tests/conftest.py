@@ -1,0 +1,48 @@
+import os
+
+import pytest
+
+from tests.factories import UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _plain_static_storage(settings):
+    # Tests render templates without running collectstatic first.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture
+def user(db):
+    return UserFactory()
+
+
+@pytest.fixture
+def other_user(db):
+    return UserFactory()
+
+
+@pytest.fixture
+def staff_user(db):
+    return UserFactory(is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def auth_client(client, user):
+    client.force_login(user)
+    return client
+
+
+def pytest_collection_modifyitems(config, items):
+    """Browser tests need a Chromium: skip them with a how-to when there is none, except on CI."""
+    from tests.browser.chromium import HOW_TO_GET_ONE, find_chromium
+
+    browser_items = [item for item in items if item.get_closest_marker("browser")]
+    if not browser_items or find_chromium() is not None:
+        return
+    if os.environ.get("CI"):
+        raise pytest.UsageError("CI is set, so the browser tests must run. " + HOW_TO_GET_ONE)
+    for item in browser_items:
+        item.add_marker(pytest.mark.skip(reason=HOW_TO_GET_ONE))

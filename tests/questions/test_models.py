@@ -1,0 +1,53 @@
+import pytest
+
+from questions.models import Question, Stage, Status
+from tests.factories import CompetencyFactory, QuestionFactory, TagFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_published_excludes_draft_review_and_retired():
+    shown = QuestionFactory(status=Status.PUBLISHED)
+    for status in (Status.DRAFT, Status.IN_REVIEW, Status.RETIRED):
+        QuestionFactory(status=status)
+    assert list(Question.objects.published()) == [shown]
+
+
+def test_matching_needs_every_word_and_searches_guidance_and_tags():
+    drift = TagFactory(slug="drift")
+    hit = QuestionFactory(prompt="Your model's accuracy fell overnight.", tags=[drift])
+    QuestionFactory(prompt="Explain accuracy as a metric.")
+    assert list(Question.objects.matching("ACCURACY drift")) == [hit]
+    assert Question.objects.matching("accuracy").count() == 2
+
+
+def test_tag_and_competency_filters_do_not_repeat_rows():
+    a, b = TagFactory(), TagFactory()
+    ownership = CompetencyFactory(slug="ownership")
+    question = QuestionFactory(tags=[a, b], competencies=[ownership])
+    assert list(Question.objects.for_tag(a.slug)) == [question]
+    assert list(Question.objects.for_competency("ownership")) == [question]
+    assert Question.objects.for_tag("nope").count() == 0
+
+
+def test_related_prefers_same_stage_or_competency_and_excludes_itself():
+    comp = CompetencyFactory()
+    question = QuestionFactory(stage=Stage.MONITORING, competencies=[comp])
+    same_stage = QuestionFactory(stage=Stage.MONITORING)
+    same_comp = QuestionFactory(stage="", competencies=[comp])
+    QuestionFactory(stage=Stage.TRAINING)
+    QuestionFactory(stage=Stage.MONITORING, status=Status.DRAFT)
+    related = set(Question.objects.related_to(question, [comp.pk]))
+    assert related == {same_stage, same_comp}
+
+
+def test_search_text_follows_edits():
+    question = QuestionFactory(prompt="About calibration")
+    question.prompt = "About reservoir sampling"
+    question.save()
+    assert Question.objects.matching("reservoir").get() == question
+    assert not Question.objects.matching("calibration").exists()
+
+
+def test_absolute_url_uses_key():
+    assert QuestionFactory(key="bias-variance").get_absolute_url() == "/questions/bias-variance/"

@@ -114,13 +114,16 @@ class QuestionQuerySet(models.QuerySet["Question"]):
         """Prefetch what a list row shows: two extra queries whatever the page size."""
         return self.prefetch_related("tags", "competencies")
 
-    def related_to(self, question: Question, competency_ids: list[int]) -> QuestionQuerySet:
-        """Published questions sharing the stage (if any) or a competency, nearest first."""
-        match = Q(pk__in=[])
+    def related_to(
+        self, question: Question, *, tag_ids: list[int], competency_ids: list[int]
+    ) -> QuestionQuerySet:
+        """Published questions sharing a topic tag, the stage or a competency; closest first."""
+        through = Question.competencies.through.objects
+        tag_through = Question.tags.through.objects
+        match = Q(pk__in=tag_through.filter(tag_id__in=tag_ids).values("question_id"))
         if question.stage:
             match |= Q(stage=question.stage)
         if competency_ids:
-            through = Question.competencies.through.objects
             match |= Q(
                 pk__in=through.filter(competency_id__in=competency_ids).values("question_id")
             )
@@ -128,10 +131,11 @@ class QuestionQuerySet(models.QuerySet["Question"]):
             self.published()
             .filter(match)
             .exclude(pk=question.pk)
+            .annotate(shared_tags=models.Count("tags", filter=Q(tags__in=tag_ids), distinct=True))
             .order_by(
-                # Same category first, then the same difficulty, then a stable order.
+                "-shared_tags",
+                models.Case(models.When(stage=question.stage or "-", then=0), default=1),
                 models.Case(models.When(category=question.category, then=0), default=1),
-                models.Case(models.When(difficulty=question.difficulty, then=0), default=1),
                 "key",
             )
         )

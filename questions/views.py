@@ -15,6 +15,7 @@ from .forms import QuestionFilterForm
 from .models import CATEGORY_BLURBS, Category, Competency, Question, RedFlag, Stage, Tag
 
 PAGE_SIZE = 25
+NON_TOPIC_TAGS = {"seed-sample"}
 FILTER_FIELDS = ("q", "category", "difficulty", "stage", "competency", "tag")
 
 
@@ -99,8 +100,12 @@ def question_detail(request: HtmxHttpRequest, key: str) -> HttpResponse:
         ),
         key=key,
     )
+    # Tags every question carries for bookkeeping say nothing about the topic.
+    tag_ids = [t.pk for t in question.tags.all() if t.slug not in NON_TOPIC_TAGS]
     competency_ids = [c.pk for c in question.competencies.all()]
-    related = list(Question.objects.related_to(question, competency_ids)[:6])
+    related = list(
+        Question.objects.related_to(question, tag_ids=tag_ids, competency_ids=competency_ids)[:6]
+    )
     return render(
         request, "questions/question_detail.html", {"question": question, "related": related}
     )

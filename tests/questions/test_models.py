@@ -30,15 +30,21 @@ def test_tag_and_competency_filters_do_not_repeat_rows():
     assert Question.objects.for_tag("nope").count() == 0
 
 
-def test_related_prefers_same_stage_or_competency_and_excludes_itself():
-    comp = CompetencyFactory()
-    question = QuestionFactory(stage=Stage.MONITORING, competencies=[comp])
-    same_stage = QuestionFactory(stage=Stage.MONITORING)
-    same_comp = QuestionFactory(stage="", competencies=[comp])
+def test_related_shares_a_tag_stage_or_competency_closest_first():
+    comp, drift, alerts = CompetencyFactory(), TagFactory(), TagFactory()
+    question = QuestionFactory(stage=Stage.MONITORING, competencies=[comp], tags=[drift, alerts])
+    same_stage = QuestionFactory(key="a-same-stage", stage=Stage.MONITORING)
+    same_comp = QuestionFactory(key="b-same-comp", stage="", competencies=[comp])
+    one_tag = QuestionFactory(key="c-one-tag", stage=Stage.TRAINING, tags=[drift])
+    two_tags = QuestionFactory(key="d-two-tags", stage=Stage.TRAINING, tags=[drift, alerts])
     QuestionFactory(stage=Stage.TRAINING)
     QuestionFactory(stage=Stage.MONITORING, status=Status.DRAFT)
-    related = set(Question.objects.related_to(question, [comp.pk]))
-    assert related == {same_stage, same_comp}
+    related = list(
+        Question.objects.related_to(
+            question, tag_ids=[drift.pk, alerts.pk], competency_ids=[comp.pk]
+        )
+    )
+    assert related == [two_tags, one_tag, same_stage, same_comp]
 
 
 def test_search_text_follows_edits():

@@ -9,5 +9,7 @@ admin.site.site_title = "interview_prep admin"
 urlpatterns = [
     path("", question_views.home, name="home"),
     path("", include("questions.urls")),
+    path("practice/", include("practice.urls")),
+    path("accounts/", include("accounts.urls")),
     path("admin/", admin.site.urls),
 ]

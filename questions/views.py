@@ -10,6 +10,7 @@ from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import push_url
 
 from interview_prep.http import HtmxHttpRequest
+from practice.models import Attempt
 
 from .forms import QuestionFilterForm
 from .models import CATEGORY_BLURBS, Category, Competency, Question, RedFlag, Stage, Tag
@@ -106,8 +107,19 @@ def question_detail(request: HtmxHttpRequest, key: str) -> HttpResponse:
     related = list(
         Question.objects.related_to(question, tag_ids=tag_ids, competency_ids=competency_ids)[:6]
     )
+    attempts = []
+    if request.user.is_authenticated:
+        # The user's own attempts only, newest first.
+        attempts = list(
+            Attempt.objects.for_user(request.user)
+            .filter(question=question)
+            .select_related("session")
+            .order_by("-session__created_at", "-pk")[:5]
+        )
     return render(
-        request, "questions/question_detail.html", {"question": question, "related": related}
+        request,
+        "questions/question_detail.html",
+        {"question": question, "related": related, "attempts": attempts},
     )
 
 

@@ -74,3 +74,21 @@ class QuestionFactory(factory.django.DjangoModelFactory):
     def red_flags(self, create, extracted, **kwargs):
         if create and extracted:
             self.red_flags.set(extracted)
+
+
+class PracticeSessionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "practice.PracticeSession"
+
+    user = factory.SubFactory(UserFactory)
+    mode = "drill"
+    question_count = 1
+
+
+class AttemptFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "practice.Attempt"
+
+    session = factory.SubFactory(PracticeSessionFactory)
+    question = factory.SubFactory(QuestionFactory)
+    position = factory.Sequence(lambda n: n + 1)

@@ -1,0 +1,142 @@
+from django import forms
+from django.contrib.auth.forms import UserCreationForm
+
+from questions.forms import ANY
+from questions.models import Category, Difficulty, Stage
+
+from .models import MAX_ANSWER_CHARS, RATING_MEANINGS, STAR_PARTS, Mode, Rating
+
+
+class SignUpForm(UserCreationForm):
+    email = forms.EmailField(
+        required=False, help_text="Optional: only used to reset your password."
+    )
+
+    class Meta(UserCreationForm.Meta):
+        fields = ("username", "email")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, label_suffix="", **kwargs)
+
+
+class DrillForm(forms.Form):
+    mode = forms.CharField(widget=forms.HiddenInput, initial=Mode.DRILL)
+    category = forms.ChoiceField(choices=ANY + Category.choices, required=False)
+    stage = forms.ChoiceField(label="Workflow stage", choices=ANY + Stage.choices, required=False)
+    competency = forms.ChoiceField(required=False)
+    tag = forms.ChoiceField(required=False)
+    difficulty = forms.ChoiceField(choices=ANY + Difficulty.choices, required=False)
+    count = forms.IntegerField(label="Questions", min_value=1, max_value=20, initial=5)
+    # "Practise these again" sends the exact questions.
+    keys = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, competencies=(), tags=(), **kwargs):
+        super().__init__(*args, label_suffix="", prefix="drill", **kwargs)
+        self.fields["competency"].choices = ANY + list(competencies)
+        self.fields["tag"].choices = ANY + [(t, t) for t in tags]
+
+    def clean_keys(self) -> list[str]:
+        return [k for k in self.cleaned_data["keys"].split(",") if k][:20]
+
+
+class MockForm(forms.Form):
+    mode = forms.CharField(widget=forms.HiddenInput, initial=Mode.MOCK)
+    behavioral = forms.IntegerField(label="Behavioral", min_value=0, max_value=6, initial=2)
+    technical = forms.IntegerField(label="Technical", min_value=0, max_value=6, initial=2)
+    situational = forms.IntegerField(label="Situational", min_value=0, max_value=6, initial=2)
+    difficulty = forms.ChoiceField(choices=ANY + Difficulty.choices, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, label_suffix="", prefix="mock", **kwargs)
+
+    def clean(self):
+        data = super().clean()
+        if sum(data.get(c, 0) or 0 for c in Category.values) == 0:
+            raise forms.ValidationError("Ask for at least one question.")
+        return data
+
+
+class ReviewForm(forms.Form):
+    mode = forms.CharField(widget=forms.HiddenInput, initial=Mode.REVIEW)
+    count = forms.IntegerField(label="Questions", min_value=1, max_value=20, initial=5)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, label_suffix="", prefix="review", **kwargs)
+
+
+class AnswerForm(forms.Form):
+    situation = forms.CharField(
+        required=False, strip=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    task = forms.CharField(required=False, strip=False, widget=forms.Textarea(attrs={"rows": 3}))
+    action = forms.CharField(required=False, strip=False, widget=forms.Textarea(attrs={"rows": 7}))
+    result = forms.CharField(required=False, strip=False, widget=forms.Textarea(attrs={"rows": 3}))
+    answer = forms.CharField(
+        label="Your answer", required=False, strip=False, widget=forms.Textarea(attrs={"rows": 10})
+    )
+    notes = forms.CharField(
+        label="Notes (optional)",
+        required=False,
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
+    elapsed = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
+    force = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, star: bool, **kwargs):
+        super().__init__(*args, label_suffix="", **kwargs)
+        for name in ("answer", "notes") if star else STAR_PARTS:
+            del self.fields[name]
+        hints = {
+            "situation": "Where and when: the context, in a sentence or two.",
+            "task": "What you were responsible for, and what was at stake.",
+            "action": 'What you did, step by step: use "I". Most of the answer goes here.',
+            "result": "What happened: numbers, outcomes, what you learned.",
+        }
+        for name, field in self.fields.items():
+            if name in hints:
+                field.help_text = hints[name]
+            if isinstance(field.widget, forms.Textarea):
+                # No maxlength attribute: the browser would silently cut pasted text. The
+                # server refuses oversize answers instead, with the limit named.
+                field.widget.attrs["data-words"] = name
+
+    def clean(self):
+        data = super().clean()
+        for name, value in list(data.items()):
+            if isinstance(value, str) and len(value) > MAX_ANSWER_CHARS:
+                self.add_error(
+                    name,
+                    f"This field has {len(value):,} characters; the limit is "
+                    f"{MAX_ANSWER_CHARS:,}. Your text is still here: shorten it and save again.",
+                )
+        return data
+
+    def texts(self) -> dict[str, str]:
+        return {n: v for n, v in self.cleaned_data.items() if isinstance(v, str)}
+
+
+class ChecklistForm(forms.Form):
+    covered = forms.TypedMultipleChoiceField(
+        coerce=int, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    red_flags = forms.TypedMultipleChoiceField(
+        coerce=int, required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, question, flags, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["covered"].choices = list(enumerate(question.key_points))
+        self.fields["red_flags"].choices = [(f.pk, f.title) for f in flags]
+
+
+class RateForm(forms.Form):
+    rating = forms.ChoiceField(choices=Rating.choices)
+    elapsed = forms.IntegerField(required=False, min_value=0, max_value=6 * 60 * 60)
+
+
+RATING_BUTTONS = [
+    {"value": r.value, "label": r.label, "key": n, "meaning": RATING_MEANINGS[r]}
+    for n, r in enumerate((Rating.AGAIN, Rating.HARD, Rating.GOOD, Rating.EASY), start=1)
+]

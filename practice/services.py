@@ -1,0 +1,228 @@
+"""Practice workflows: start a session, save an answer, reveal, tick, rate."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.db import transaction
+from django.db.models import Case, Exists, F, IntegerField, OuterRef, Subquery, Value, When
+from django.utils import timezone
+
+from questions.models import Category, Question, RedFlag
+
+from .models import (
+    RATING_RANK,
+    STAR_PARTS,
+    TIME_BUDGETS,
+    Attempt,
+    Mode,
+    PracticeSession,
+    Rating,
+)
+
+MAX_ELAPSED = 6 * 60 * 60  # a client-reported time above six hours is not believed
+
+
+class NotEnoughQuestions(Exception):
+    """No question matches what was asked for."""
+
+
+@dataclass
+class StartResult:
+    session: PracticeSession
+    shortfall: str = ""  # a plain sentence when fewer questions than asked were found
+
+
+def _unseen_first(qs, user, limit: int, exclude: set[int]) -> list[Question]:
+    seen = Attempt.objects.filter(session__user=user, question=OuterRef("pk"))
+    return list(
+        qs.exclude(pk__in=exclude).annotate(seen=Exists(seen)).order_by("seen", "?")[:limit]
+    )
+
+
+def _filtered(filters: dict) -> object:
+    qs = Question.objects.published()
+    for name in ("category", "difficulty", "stage"):
+        if filters.get(name):
+            qs = qs.filter(**{name: filters[name]})
+    if filters.get("competency"):
+        qs = qs.for_competency(filters["competency"])
+    if filters.get("tag"):
+        qs = qs.for_tag(filters["tag"])
+    if filters.get("keys"):
+        qs = qs.filter(key__in=filters["keys"])
+    return qs
+
+
+def review_candidates(user):
+    """Questions the user has rated, worst latest rating first, then least recently rated."""
+    latest = (
+        Attempt.objects.filter(session__user=user, question=OuterRef("pk"), rated_at__isnull=False)
+        .exclude(rating=Rating.SKIPPED)
+        .order_by("-rated_at")
+    )
+    return (
+        Question.objects.published()
+        .annotate(
+            last_rating=Subquery(latest.values("rating")[:1]),
+            last_rated_at=Subquery(latest.values("rated_at")[:1]),
+        )
+        .filter(last_rating__isnull=False)
+        .annotate(
+            rank=Case(
+                *[When(last_rating=r, then=Value(n)) for r, n in RATING_RANK.items()],
+                output_field=IntegerField(),
+            )
+        )
+        .order_by("rank", "last_rated_at", "key")
+    )
+
+
+@transaction.atomic
+def session_start(*, user, mode: str, filters: dict, counts: dict[str, int]) -> StartResult:
+    """Choose questions (unseen first, no repeats) and create the session.
+
+    Raises NotEnoughQuestions when nothing matches.
+    """
+    chosen: list[Question] = []
+    asked = sum(counts.values())
+    if mode == Mode.MOCK:
+        per_category = {}
+        for category in Category:
+            n = counts.get(category.value, 0)
+            if n:
+                per_category[category] = _unseen_first(
+                    _filtered({**filters, "category": category}), user, n, set()
+                )
+        # Interleave like a real interview: behavioral, technical, situational, repeat.
+        while any(per_category.values()):
+            for category in Category:
+                if per_category.get(category):
+                    chosen.append(per_category[category].pop(0))
+    elif mode == Mode.REVIEW:
+        chosen = list(review_candidates(user)[:asked])
+    else:
+        chosen = _unseen_first(_filtered(filters), user, asked, set())
+
+    if not chosen:
+        if mode == Mode.REVIEW:
+            raise NotEnoughQuestions(
+                "You have no rated questions to review yet. Start with a drill or a mock interview."
+            )
+        raise NotEnoughQuestions("No published question matches these filters. Try fewer filters.")
+
+    session = PracticeSession.objects.create(
+        user=user,
+        mode=mode,
+        settings={"filters": {k: v for k, v in filters.items() if v}, "counts": counts},
+        question_count=len(chosen),
+    )
+    now = timezone.now()
+    Attempt.objects.bulk_create(
+        Attempt(
+            session=session,
+            question=question,
+            position=position,
+            time_budget=TIME_BUDGETS[question.category] if mode == Mode.MOCK else None,
+            started_at=now if position == 1 else None,
+        )
+        for position, question in enumerate(chosen, start=1)
+    )
+    shortfall = ""
+    if len(chosen) < asked:
+        shortfall = (
+            f"Only {len(chosen)} question{'s' if len(chosen) != 1 else ''} matched, "
+            f"so this session has {len(chosen)} instead of {asked}."
+        )
+    return StartResult(session=session, shortfall=shortfall)
+
+
+class StaleAnswer(Exception):
+    """The answer was saved elsewhere (another tab) since this copy was loaded."""
+
+    def __init__(self, saved_at) -> None:
+        super().__init__("stale answer")
+        self.saved_at = saved_at
+
+
+def _elapsed(attempt: Attempt, reported: int | None) -> int:
+    if reported is not None and 0 <= reported <= MAX_ELAPSED:
+        return reported
+    if attempt.started_at is None:
+        return attempt.elapsed_seconds or 0
+    # Without a client timer, count wall time, but not a night away from the desk.
+    wall = (timezone.now() - attempt.started_at) // timedelta(seconds=1)
+    return min(wall, 60 * 60)
+
+
+@transaction.atomic
+def attempt_save(
+    *,
+    attempt: Attempt,
+    texts: dict[str, str],
+    version: int,
+    force: bool = False,
+    elapsed: int | None = None,
+) -> Attempt:
+    """Save the answer text if `version` is current (or `force`); bumps the version."""
+    fields = [f for f in (*STAR_PARTS, "answer", "notes") if f in texts]
+    now = timezone.now()
+    updates = {f: texts[f] for f in fields}
+    updates["saved_at"] = now
+    if elapsed is not None and 0 <= elapsed <= MAX_ELAPSED:
+        updates["elapsed_seconds"] = elapsed
+    if attempt.started_at is None:
+        updates["started_at"] = now
+    # One conditional UPDATE: the check and the write are atomic, whatever the database.
+    rows = Attempt.objects.filter(pk=attempt.pk)
+    if not force:
+        rows = rows.filter(version=version)
+
+    changed = rows.update(version=F("version") + 1, **updates)
+    if not changed:
+        current = Attempt.objects.only("saved_at").get(pk=attempt.pk)
+        raise StaleAnswer(current.saved_at)
+    attempt.refresh_from_db()
+    return attempt
+
+
+@transaction.atomic
+def attempt_reveal(*, attempt: Attempt) -> Attempt:
+    """Mark the guidance as shown (idempotent)."""
+    if attempt.revealed_at is None:
+        attempt.revealed_at = timezone.now()
+        attempt.save(update_fields=["revealed_at"])
+    return attempt
+
+
+@transaction.atomic
+def attempt_checklist(*, attempt: Attempt, covered: list[int], red_flags: list[RedFlag]) -> Attempt:
+    """Store which key points the answer covered and which red flags it shows."""
+    attempt.covered_points = sorted(set(covered))
+    attempt.save(update_fields=["covered_points"])
+    attempt.red_flags.set(red_flags)
+    return attempt
+
+
+@transaction.atomic
+def attempt_rate(*, attempt: Attempt, rating: str, elapsed: int | None = None) -> Attempt | None:
+    """Record the self-rating (or a skip); returns the next unrated attempt, if any."""
+    now = timezone.now()
+    attempt.rating = rating
+    attempt.rated_at = now
+    attempt.elapsed_seconds = _elapsed(attempt, elapsed)
+    if attempt.started_at is None:
+        attempt.started_at = now
+    attempt.save(update_fields=["rating", "rated_at", "elapsed_seconds", "started_at"])
+    session = attempt.session
+    remaining = session.attempts.filter(rating="").order_by("position")
+    upcoming = remaining.filter(position__gt=attempt.position).first() or remaining.first()
+    if upcoming is None:
+        if session.finished_at is None:
+            session.finished_at = now
+            session.save(update_fields=["finished_at"])
+    elif upcoming.started_at is None:
+        upcoming.started_at = now
+        upcoming.save(update_fields=["started_at"])
+    return upcoming

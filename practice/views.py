@@ -1,0 +1,405 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Count, Max, Prefetch, Q, Sum
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.vary import vary_on_headers
+from django_htmx.http import HttpResponseLocation, reswap, retarget
+
+from interview_prep.http import HtmxHttpRequest
+from questions.models import Competency, Question, RedFlag, Tag
+
+from . import services
+from .forms import (
+    RATING_BUTTONS,
+    AnswerForm,
+    ChecklistForm,
+    DrillForm,
+    MockForm,
+    RateForm,
+    ReviewForm,
+)
+from .models import (
+    TIME_BUDGETS,
+    WORDS_PER_MINUTE,
+    Attempt,
+    Mode,
+    PracticeSession,
+    Rating,
+    count_words,
+    mmss,
+    star_hint,
+)
+
+START_FORMS = {Mode.DRILL: DrillForm, Mode.MOCK: MockForm, Mode.REVIEW: ReviewForm}
+
+
+def _drill_choices() -> dict:
+    return {
+        "competencies": list(Competency.objects.values_list("slug", "name")),
+        "tags": list(
+            Tag.objects.filter(questions__status="published")
+            .distinct()
+            .values_list("slug", flat=True)
+        ),
+    }
+
+
+@require_GET
+@login_required
+def start(request: HtmxHttpRequest) -> HttpResponse:
+    return _render_start(request, {})
+
+
+def _render_start(request: HtmxHttpRequest, bound: dict, status: int = 200) -> HttpResponse:
+    forms = {
+        Mode.DRILL: bound.get(Mode.DRILL) or DrillForm(**_drill_choices()),
+        Mode.MOCK: bound.get(Mode.MOCK) or MockForm(),
+        Mode.REVIEW: bound.get(Mode.REVIEW) or ReviewForm(),
+    }
+    unfinished = (
+        PracticeSession.objects.for_user(request.user).filter(finished_at__isnull=True).first()
+    )
+    context = {
+        "drill_form": forms[Mode.DRILL],
+        "mock_form": forms[Mode.MOCK],
+        "review_form": forms[Mode.REVIEW],
+        "unfinished": unfinished,
+        "budgets": {k.label: v // 60 for k, v in TIME_BUDGETS.items()},
+    }
+    return render(request, "practice/start.html", context, status=status)
+
+
+@require_POST
+@login_required
+def session_create(request: HtmxHttpRequest) -> HttpResponse:
+    mode = (
+        request.POST.get("drill-mode")
+        or request.POST.get("mock-mode")
+        or request.POST.get("review-mode")
+    )
+    if mode not in START_FORMS:
+        return _render_start(request, {}, status=400)
+    form_class = START_FORMS[mode]
+    form = (
+        form_class(request.POST, **_drill_choices())
+        if mode == Mode.DRILL
+        else form_class(request.POST)
+    )
+    if form.is_valid():
+        data = form.cleaned_data
+        if mode == Mode.MOCK:
+            filters = {"difficulty": data["difficulty"]}
+            counts = {c: data[c] for c in ("behavioral", "technical", "situational")}
+        elif mode == Mode.DRILL:
+            filters = {
+                k: data[k] for k in ("category", "stage", "competency", "tag", "difficulty", "keys")
+            }
+            counts = {"total": len(data["keys"]) if data["keys"] else data["count"]}
+        else:
+            filters, counts = {}, {"total": data["count"]}
+        try:
+            result = services.session_start(
+                user=request.user, mode=mode, filters=filters, counts=counts
+            )
+        except services.NotEnoughQuestions as exc:
+            form.add_error(None, str(exc))
+        else:
+            if result.shortfall:
+                messages.warning(request, result.shortfall)
+            return redirect(result.session)
+    return _render_start(request, {mode: form})
+
+
+def _user_session(request: HtmxHttpRequest, session_id: int) -> PracticeSession:
+    return get_object_or_404(PracticeSession.objects.for_user(request.user), pk=session_id)
+
+
+@require_GET
+@login_required
+def session_detail(request: HtmxHttpRequest, session_id: int) -> HttpResponse:
+    """Resume where the user left off: the first unrated question, or the summary."""
+    session = _user_session(request, session_id)
+    current = session.attempts.filter(rating="").order_by("position").first()
+    if current is None:
+        return redirect(session.get_summary_url())
+    return redirect(current)
+
+
+def _get_attempt(request: HtmxHttpRequest, session_id: int, position: int) -> Attempt:
+    return get_object_or_404(
+        Attempt.objects.for_user(request.user).select_related("session", "question"),
+        session_id=session_id,
+        position=position,
+    )
+
+
+def _attempt_context(request: HtmxHttpRequest, attempt: Attempt, **extra) -> dict:
+    question = attempt.question
+    flags = list(question.red_flags.order_by("title"))
+    progress = list(attempt.session.attempts.order_by("position").values("position", "rating"))
+    answer_form = extra.pop("answer_form", None) or AnswerForm(
+        star=attempt.uses_star,
+        initial={
+            "situation": attempt.situation,
+            "task": attempt.task,
+            "action": attempt.action,
+            "result": attempt.result,
+            "answer": attempt.answer,
+            "notes": attempt.notes,
+            "version": attempt.version,
+            "elapsed": attempt.elapsed_seconds,
+        },
+    )
+    checklist = ChecklistForm(
+        question=question,
+        flags=flags,
+        initial={
+            "covered": attempt.covered_points,
+            "red_flags": [f.pk for f in attempt.red_flags.all()],
+        },
+    )
+    position = attempt.position
+    total = attempt.session.question_count
+    editor_fields = [
+        {"field": bf, "words": count_words(bf.value() or "")} for bf in answer_form.visible_fields()
+    ]
+    words = sum(f["words"] for f in editor_fields if f["field"].name != "notes")
+    elapsed = attempt.elapsed_seconds or 0
+    if attempt.time_budget:
+        left = attempt.time_budget - elapsed
+        timer = {
+            "label": "Time left" if left >= 0 else "Over by",
+            "value": mmss(abs(left)),
+            "budget": f"{attempt.time_budget // 60} min",
+            "over": left < 0,
+        }
+    else:
+        timer = {"label": "Time", "value": mmss(elapsed), "over": False}
+    return {
+        "editor_fields": editor_fields,
+        "speaking": mmss(round(words * 60 / WORDS_PER_MINUTE)),
+        "timer": timer,
+        "attempt": attempt,
+        "session": attempt.session,
+        "question": question,
+        "flags": flags,
+        "progress": progress,
+        "form": answer_form,
+        "checklist": checklist,
+        "rating_buttons": RATING_BUTTONS,
+        "star_hint": star_hint(attempt.star_balance()),
+        "prev_url": reverse("practice:attempt_detail", args=[attempt.session_id, position - 1])
+        if position > 1
+        else "",
+        "next_url": reverse("practice:attempt_detail", args=[attempt.session_id, position + 1])
+        if position < total
+        else "",
+        **extra,
+    }
+
+
+@require_GET
+@login_required
+@vary_on_headers("HX-Request", "HX-Target")
+def attempt_detail(request: HtmxHttpRequest, session_id: int, position: int) -> HttpResponse:
+    attempt = _get_attempt(request, session_id, position)
+    template_name = "practice/attempt_detail.html"
+    if request.htmx.target == "attempt-body":
+        template_name += "#attempt-body"
+    return render(request, template_name, _attempt_context(request, attempt))
+
+
+class _Posted:
+    """What a POST of the question page carried: the answer form and how saving went."""
+
+    def __init__(self, form: AnswerForm, stale_at=None) -> None:
+        self.form = form
+        self.stale_at = stale_at
+
+    @property
+    def ok(self) -> bool:
+        return self.form.is_valid() and self.stale_at is None
+
+
+def _apply_post(request: HtmxHttpRequest, attempt: Attempt) -> _Posted:
+    """Save the answer text and checklist the page posted, whichever button was pressed.
+
+    Every button on the question page submits the whole page, so nothing typed is lost,
+    with or without JavaScript. A save carrying an old version is refused (another tab).
+    """
+    form = AnswerForm(request.POST, star=attempt.uses_star)
+    if not form.is_valid():
+        return _Posted(form)
+    try:
+        services.attempt_save(
+            attempt=attempt,
+            texts=form.texts(),
+            version=form.cleaned_data["version"],
+            force=form.cleaned_data["force"],
+            elapsed=form.cleaned_data["elapsed"],
+        )
+    except services.StaleAnswer as exc:
+        return _Posted(form, stale_at=exc.saved_at or True)
+    if "checklist" in request.POST:
+        flags = list(attempt.question.red_flags.all())
+        checklist = ChecklistForm(request.POST, question=attempt.question, flags=flags)
+        if checklist.is_valid():  # tampered ids are simply not in the choices: ignored
+            chosen = set(checklist.cleaned_data["red_flags"])
+            services.attempt_checklist(
+                attempt=attempt,
+                covered=checklist.cleaned_data["covered"],
+                red_flags=[f for f in flags if f.pk in chosen],
+            )
+    return _Posted(form)
+
+
+def _refused(request: HtmxHttpRequest, attempt: Attempt, posted: _Posted) -> HttpResponse:
+    """Invalid or stale: keep the user's text, say why; 200 so htmx swaps the message in."""
+    if request.htmx:
+        response = render(
+            request,
+            "practice/attempt_detail.html#save-status",
+            {"attempt": attempt, "form": posted.form, "stale_at": posted.stale_at},
+        )
+        # Whatever button sent it (save, reveal, a rating), the message belongs in the status.
+        return reswap(retarget(response, "#save-status"), "outerHTML")
+    context = _attempt_context(request, attempt, answer_form=posted.form, stale_at=posted.stale_at)
+    return render(request, "practice/attempt_detail.html", context)
+
+
+@require_POST
+@login_required
+def attempt_save(request: HtmxHttpRequest, session_id: int, position: int) -> HttpResponse:
+    attempt = _get_attempt(request, session_id, position)
+    posted = _apply_post(request, attempt)
+    if not posted.ok:
+        return _refused(request, attempt, posted)
+    if not request.htmx:
+        messages.success(request, "Saved.")
+        return redirect(attempt)
+    attempt.refresh_from_db(fields=["version", "saved_at"])
+    return render(
+        request, "practice/attempt_detail.html#save-status", {"attempt": attempt, "saved": True}
+    )
+
+
+@require_POST
+@login_required
+def attempt_reveal(request: HtmxHttpRequest, session_id: int, position: int) -> HttpResponse:
+    attempt = _get_attempt(request, session_id, position)
+    posted = _apply_post(request, attempt)
+    if not posted.ok:
+        return _refused(request, attempt, posted)
+    services.attempt_reveal(attempt=attempt)
+    if not request.htmx:
+        return redirect(attempt.get_absolute_url() + "#guidance")
+    attempt.refresh_from_db()
+    # The reveal saved the answer too: hand the page its new version out of band.
+    context = _attempt_context(request, attempt, oob_version=True)
+    return render(request, "practice/attempt_detail.html#guidance", context)
+
+
+@require_POST
+@login_required
+def attempt_rate(request: HtmxHttpRequest, session_id: int, position: int) -> HttpResponse:
+    attempt = _get_attempt(request, session_id, position)
+    rate_form = RateForm(request.POST)
+    if not rate_form.is_valid():
+        messages.error(request, "Choose Again, Hard, Good, Easy or Skip.")
+        return redirect(attempt)
+    posted = _apply_post(request, attempt)
+    if not posted.ok:
+        return _refused(request, attempt, posted)
+    attempt.refresh_from_db()
+    upcoming = services.attempt_rate(
+        attempt=attempt,
+        rating=rate_form.cleaned_data["rating"],
+        elapsed=rate_form.cleaned_data["elapsed"],
+    )
+    target = upcoming.get_absolute_url() if upcoming else attempt.session.get_summary_url()
+    if request.htmx:
+        if upcoming:
+            # Swap the next question in place and push its real URL.
+            return HttpResponseLocation(target, target="#attempt-body", swap="outerHTML")
+        return HttpResponseLocation(target, target="#main", select="#main", swap="outerHTML")
+    return redirect(target)
+
+
+@require_GET
+@login_required
+def session_summary(request: HtmxHttpRequest, session_id: int) -> HttpResponse:
+    session = _user_session(request, session_id)
+    attempts = list(
+        session.attempts.select_related("question")
+        .prefetch_related(Prefetch("red_flags", queryset=RedFlag.objects.order_by("title")))
+        .order_by("position")
+    )
+    rated = [a for a in attempts if a.rating and a.rating != Rating.SKIPPED]
+    again = [a.question.key for a in attempts if a.rating in (Rating.AGAIN, Rating.HARD)]
+    totals = {
+        "seconds": sum(a.elapsed_seconds or 0 for a in attempts),
+        "words": sum(a.word_count for a in attempts),
+        "speaking": sum(a.speaking_seconds for a in attempts),
+        "rated": len(rated),
+        "skipped": sum(a.rating == Rating.SKIPPED for a in attempts),
+        "unanswered": sum(not a.rating for a in attempts),
+        "ratings": [
+            (r.label, sum(a.rating == r for a in attempts))
+            for r in (Rating.AGAIN, Rating.HARD, Rating.GOOD, Rating.EASY)
+        ],
+    }
+    for a in attempts:
+        a.balance = a.star_balance()
+        a.hint = star_hint(a.balance) if a.uses_star else ""
+    context = {
+        "session": session,
+        "attempts": attempts,
+        "totals": totals,
+        "again_keys": ",".join(again),
+        "again_count": len(again),
+    }
+    return render(request, "practice/session_summary.html", context)
+
+
+@require_GET
+@login_required
+def history(request: HtmxHttpRequest) -> HttpResponse:
+    sessions = (
+        PracticeSession.objects.for_user(request.user)
+        .annotate(
+            done=Count("attempts", filter=~Q(attempts__rating="")),
+            seconds=Sum("attempts__elapsed_seconds"),
+        )
+        .order_by("-created_at", "-pk")
+    )
+    page = Paginator(sessions, 20).get_page(request.GET.get("page"))
+    # Questions practised, most recent first, with how often: one grouped query.
+    practised = (
+        Attempt.objects.for_user(request.user)
+        .values("question__key", "question__prompt", "question__category")
+        .annotate(times=Count("pk"), last=Max("session__created_at"))
+        .order_by("-last")[:50]
+    )
+    return render(request, "practice/history.html", {"page": page, "practised": practised})
+
+
+@require_GET
+@login_required
+def question_history(request: HtmxHttpRequest, key: str) -> HttpResponse:
+    """Every attempt the user made at one question, newest first."""
+    question = get_object_or_404(Question, key=key)
+    attempts = list(
+        Attempt.objects.for_user(request.user)
+        .filter(question=question)
+        .select_related("session")
+        .order_by("-session__created_at", "-pk")
+    )
+    if not attempts:
+        raise Http404("You haven't practised this question yet.")
+    return render(
+        request, "practice/question_history.html", {"question": question, "attempts": attempts}
+    )

@@ -1,0 +1,97 @@
+import re
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core import mail
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+PASSWORD = "a-long-unusual-passphrase-42"
+
+
+def test_signup_logs_in_and_follows_next(client):
+    response = client.post(
+        reverse("signup") + "?next=/practice/history/",
+        {
+            "username": "ada",
+            "email": "",
+            "password1": PASSWORD,
+            "password2": PASSWORD,
+            "next": "/practice/history/",
+        },
+    )
+    assert response["Location"] == "/practice/history/"
+    assert client.get("/practice/history/").status_code == 200
+
+
+def test_signup_refuses_weak_passwords_and_keeps_the_username(client):
+    response = client.post(
+        reverse("signup"), {"username": "ada", "password1": "123", "password2": "123"}
+    )
+    html = response.content.decode()
+    assert response.status_code == 200 and 'value="ada"' in html
+    assert "too short" in html or "too common" in html
+    assert not get_user_model().objects.exists()
+
+
+def test_signup_ignores_offsite_next(client):
+    response = client.post(
+        reverse("signup"),
+        {
+            "username": "ada",
+            "password1": PASSWORD,
+            "password2": PASSWORD,
+            "next": "https://evil.example/",
+        },
+    )
+    assert response["Location"] == reverse("practice:start")
+
+
+def test_login_and_logout(client, user):
+    response = client.post(
+        reverse("login") + "?next=/practice/",
+        {
+            "username": user.username,
+            "password": "correct horse battery staple",
+            "next": "/practice/",
+        },
+    )
+    assert response["Location"] == "/practice/"
+    assert client.get(reverse("logout")).status_code == 405  # logging out is a POST
+    assert client.post(reverse("logout"))["Location"] == "/"
+    assert client.get("/practice/").status_code == 302
+
+
+def test_pages_render_in_house_style(client, user):
+    for name in ("login", "signup", "password_reset"):
+        html = client.get(reverse(name)).content.decode()
+        assert html.count("<h1") == 1 and "site-header" in html
+    client.force_login(user)
+    assert "Change your password" in client.get(reverse("password_change")).content.decode()
+
+
+def test_password_reset_sends_a_working_link(client, user):
+    client.post(reverse("password_reset"), {"email": user.email})
+    assert len(mail.outbox) == 1
+    link = re.search(r"http://testserver(/accounts/reset/\S+/)", mail.outbox[0].body).group(1)
+    form_page = client.get(link, follow=True)
+    assert "Choose a new password" in form_page.content.decode()
+    done = client.post(
+        form_page.redirect_chain[-1][0],
+        {"new_password1": PASSWORD, "new_password2": PASSWORD},
+    )
+    assert done["Location"] == reverse("password_reset_complete")
+    assert client.login(username=user.username, password=PASSWORD)
+
+
+def test_change_password(client, user):
+    client.force_login(user)
+    response = client.post(
+        reverse("password_change"),
+        {
+            "old_password": "correct horse battery staple",
+            "new_password1": PASSWORD,
+            "new_password2": PASSWORD,
+        },
+    )
+    assert response["Location"] == reverse("password_change_done")

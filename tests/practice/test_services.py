@@ -1,0 +1,152 @@
+import pytest
+from django.utils import timezone
+
+from practice import services
+from practice.models import Attempt, Mode, Rating, count_words, mmss, star_hint
+from questions.models import Category, Status
+from tests.factories import AttemptFactory, PracticeSessionFactory, QuestionFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def start(user, mode=Mode.DRILL, filters=None, **counts):
+    return services.session_start(
+        user=user, mode=mode, filters=filters or {}, counts=counts or {"total": 5}
+    )
+
+
+def test_drill_prefers_unseen_questions_and_never_repeats(user):
+    questions = QuestionFactory.create_batch(6)
+    seen = questions[:3]
+    old = PracticeSessionFactory(user=user, question_count=3)
+    for n, q in enumerate(seen, 1):
+        AttemptFactory(session=old, question=q, position=n)
+    result = start(user, total=3)
+    chosen = [a.question for a in result.session.attempts.order_by("position")]
+    assert set(chosen) == set(questions[3:])
+    assert len(set(chosen)) == 3
+    assert result.shortfall == ""
+
+
+def test_drill_applies_filters_and_reports_a_shortfall(user):
+    QuestionFactory.create_batch(2, category=Category.BEHAVIORAL, stage="")
+    QuestionFactory.create_batch(4, category=Category.TECHNICAL)
+    QuestionFactory(category=Category.BEHAVIORAL, stage="", status=Status.DRAFT)
+    result = start(user, filters={"category": "behavioral"}, total=5)
+    assert result.session.question_count == 2
+    assert {a.question.category for a in result.session.attempts.all()} == {"behavioral"}
+    assert result.shortfall == "Only 2 questions matched, so this session has 2 instead of 5."
+
+
+def test_nothing_matching_raises_a_plain_message(user):
+    with pytest.raises(services.NotEnoughQuestions, match="No published question matches"):
+        start(user, filters={"tag": "no-such-tag"})
+
+
+def test_mock_interleaves_categories_with_time_budgets(user):
+    for category in Category:
+        QuestionFactory.create_batch(3, category=category, stage="")
+    result = start(user, Mode.MOCK, behavioral=2, technical=2, situational=1)
+    attempts = list(result.session.attempts.order_by("position").select_related("question"))
+    assert [a.question.category for a in attempts] == [
+        "behavioral",
+        "technical",
+        "situational",
+        "behavioral",
+        "technical",
+    ]
+    assert [a.time_budget for a in attempts] == [180, 240, 180, 180, 240]
+    assert attempts[0].started_at is not None and attempts[1].started_at is None
+
+
+def test_review_serves_worst_rated_first_and_needs_history(user):
+    with pytest.raises(services.NotEnoughQuestions, match="no rated questions"):
+        start(user, Mode.REVIEW, total=3)
+    session = PracticeSessionFactory(user=user, question_count=4)
+    now = timezone.now()
+    for n, rating in enumerate([Rating.EASY, Rating.AGAIN, Rating.GOOD, Rating.SKIPPED], 1):
+        AttemptFactory(
+            session=session,
+            position=n,
+            rating=rating,
+            rated_at=now,
+            question=QuestionFactory(key=f"q-{rating}"),
+        )
+    result = start(user, Mode.REVIEW, total=5)
+    keys = [a.question.key for a in result.session.attempts.order_by("position")]
+    assert keys == ["q-again", "q-good", "q-easy"]
+
+
+def test_other_users_history_does_not_count_as_seen(user, other_user):
+    mine = QuestionFactory()
+    theirs = PracticeSessionFactory(user=other_user)
+    AttemptFactory(session=theirs, question=mine)
+    result = start(user, total=1)
+    assert result.session.attempts.get().question == mine
+
+
+def test_save_bumps_version_and_refuses_stale_copies():
+    attempt = AttemptFactory(question=QuestionFactory(category=Category.BEHAVIORAL))
+    services.attempt_save(attempt=attempt, texts={"action": "I fixed it."}, version=0)
+    assert attempt.version == 1 and attempt.action == "I fixed it." and attempt.saved_at
+    with pytest.raises(services.StaleAnswer):
+        services.attempt_save(attempt=attempt, texts={"action": "Old tab text"}, version=0)
+    attempt.refresh_from_db()
+    assert attempt.action == "I fixed it."
+    services.attempt_save(attempt=attempt, texts={"action": "Keep mine"}, version=0, force=True)
+    assert attempt.action == "Keep mine" and attempt.version == 2
+
+
+def test_rate_moves_on_and_finishes_the_session():
+    session = PracticeSessionFactory(question_count=2)
+    first = AttemptFactory(session=session, position=1, started_at=timezone.now())
+    second = AttemptFactory(session=session, position=2)
+    upcoming = services.attempt_rate(attempt=first, rating=Rating.GOOD, elapsed=95)
+    assert upcoming == second
+    first.refresh_from_db()
+    assert first.elapsed_seconds == 95 and first.rated_at
+    second.refresh_from_db()
+    assert second.started_at is not None
+    assert services.attempt_rate(attempt=second, rating=Rating.SKIPPED) is None
+    session.refresh_from_db()
+    assert session.finished_at is not None
+
+
+def test_elapsed_without_a_client_timer_is_capped():
+    attempt = AttemptFactory(started_at=timezone.now() - timezone.timedelta(days=1))
+    services.attempt_rate(attempt=attempt, rating=Rating.HARD, elapsed=None)
+    assert attempt.elapsed_seconds == 3600
+
+
+def test_word_counts_speaking_time_and_star_balance():
+    attempt = Attempt(
+        question=QuestionFactory.build(category=Category.BEHAVIORAL),
+        situation="one two",
+        task="three four",
+        action=" ".join(["w"] * 12),
+        result="a b c d",
+    )
+    assert attempt.word_count == 20
+    assert attempt.speaking_seconds == 9  # 20 words at 140 a minute
+    assert attempt.star_balance() == {"situation": 10, "task": 10, "action": 60, "result": 20}
+    assert star_hint(attempt.star_balance()).startswith("Good balance")
+    assert star_hint({"situation": 40, "task": 10, "action": 45, "result": 5}).startswith(
+        "Situation and Task run long"
+    )
+    assert star_hint({"situation": 10, "task": 10, "action": 30, "result": 50}).startswith(
+        "Put more into Action"
+    )
+    assert count_words("It's a well-known trade-off, isn't it?") == 6
+    assert mmss(65) == "1:05" and mmss(3725) == "1:02:05"
+
+
+def test_technical_answers_count_answer_not_notes():
+    attempt = Attempt(question=QuestionFactory.build(), answer="one two three", notes="n n")
+    assert attempt.word_count == 3 and attempt.star_balance() is None
+
+
+def test_session_start_uses_only_the_given_users_data():
+    user = UserFactory()
+    QuestionFactory()
+    result = start(user, total=1)
+    assert result.session.user == user

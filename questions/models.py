@@ -91,10 +91,19 @@ class QuestionQuerySet(models.QuerySet["Question"]):
 
     def matching(self, text: str) -> QuestionQuerySet:
         """Every word of `text` appears somewhere in the question (prompt, guidance, tags)."""
+        words = text.lower().split()[:8]
         qs = self
-        for word in text.lower().split()[:8]:
+        for word in words:
             qs = qs.filter(search_text__contains=word)
-        return qs
+        if not words:
+            return qs
+        # Questions whose prompt itself mentions every word come first.
+        in_prompt = Q()
+        for word in words:
+            in_prompt &= Q(prompt__icontains=word)
+        return qs.order_by(
+            models.Case(models.When(in_prompt, then=0), default=1), "category", "key"
+        )
 
     def for_tag(self, slug: str) -> QuestionQuerySet:
         # A subquery, not a join, so results never repeat and counts stay exact.

@@ -120,3 +120,26 @@ def test_admin_refuses_anonymous_and_ordinary_users(client, user):
     assert client.get(url).status_code == 302
     client.force_login(user)
     assert client.get(url).status_code == 302
+
+
+def test_logged_in_pages_have_exactly_one_h1(client, user):
+    from tests.factories import AttemptFactory, PracticeSessionFactory
+
+    session = PracticeSessionFactory(user=user)
+    attempt = AttemptFactory(session=session, position=1)
+    client.force_login(user)
+    urls = [
+        reverse("practice:start"),
+        attempt.get_absolute_url(),
+        session.get_summary_url(),
+        reverse("practice:history"),
+        reverse("practice:question_history", args=[attempt.question.key]),
+        reverse("password_change"),
+        attempt.question.get_absolute_url(),
+    ]
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        html = response.content.decode()
+        assert len(re.findall(r"<h1[\s>]", html)) == 1, url
+        assert "unsafe-inline" not in response["Content-Security-Policy"]

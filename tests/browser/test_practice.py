@@ -143,3 +143,21 @@ def test_back_button_inside_a_session(live_server, page: Page, bank):
     expect(page.locator(".pill-rated")).to_have_text("Rated: Hard")
     page.go_forward()
     expect(page.locator("h1")).to_have_text("How do you detect drift?")
+
+
+def test_two_tabs_never_silently_overwrite_each_other(live_server, page: Page, bank):
+    sign_up(page, live_server.url, "twotabs")
+    start_mock(page)
+    url = page.url
+    other = page.context.new_page()
+    other.set_default_timeout(10_000)
+    other.goto(url)
+    page.get_by_label("Action", exact=True).fill("Written in the first tab.")
+    expect(page.locator("#save-status")).to_contain_text("Saved", timeout=4000)
+    other.get_by_label("Action", exact=True).fill("Written in the second tab.")
+    expect(other.locator("#save-status")).to_contain_text("changed in another tab", timeout=4000)
+    expect(other.get_by_label("Action", exact=True)).to_have_value("Written in the second tab.")
+    assert Attempt.objects.get(question__key="b-story").action == "Written in the first tab."
+    other.get_by_role("button", name="Keep this version").click()
+    expect(other.locator("#save-status")).to_contain_text("Saved")
+    assert Attempt.objects.get(question__key="b-story").action == "Written in the second tab."

@@ -57,3 +57,11 @@ def test_search_text_follows_edits():
 
 def test_absolute_url_uses_key():
     assert QuestionFactory(key="bias-variance").get_absolute_url() == "/questions/bias-variance/"
+
+
+def test_matching_ranks_prompt_matches_first():
+    guidance_only = QuestionFactory(
+        key="a-guidance", prompt="Explain PSI.", tip="Useful for drift."
+    )
+    in_prompt = QuestionFactory(key="z-prompt", prompt="How do you detect drift?")
+    assert list(Question.objects.matching("drift")) == [in_prompt, guidance_only]

@@ -30,3 +30,29 @@ class QuestionFilterForm(forms.Form):
 
     def clean_q(self) -> str:
         return " ".join(self.cleaned_data["q"].split())
+
+
+class SuggestionForm(forms.Form):
+    prompt = forms.CharField(
+        label="Your question",
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="As an interviewer would ask it.",
+    )
+    category = forms.ChoiceField(choices=Category.choices)
+    why = forms.CharField(
+        label="Why it matters",
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Optional: where you were asked it, or what it reveals about a candidate.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, label_suffix="", **kwargs)
+
+    def clean_prompt(self) -> str:
+        prompt = " ".join(self.cleaned_data["prompt"].split())
+        if len(prompt) < 15:
+            raise forms.ValidationError("Write the whole question: at least 15 characters.")
+        return prompt

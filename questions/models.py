@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 
 class Category(models.TextChoices):
@@ -150,20 +153,48 @@ class QuestionQuerySet(models.QuerySet["Question"]):
         )
 
 
+# The curation workflow: which status may follow which.
+TRANSITIONS = {
+    Status.DRAFT: {Status.IN_REVIEW},
+    Status.IN_REVIEW: {Status.PUBLISHED, Status.DRAFT},
+    Status.PUBLISHED: {Status.RETIRED, Status.DRAFT},
+    Status.RETIRED: {Status.DRAFT},
+}
+
+
+class TransitionError(Exception):
+    """The status change is not allowed, or the question is not ready for it."""
+
+
 class Question(models.Model):
     key = models.SlugField(max_length=80, unique=True, help_text="Stable id used by import/export.")
     prompt = models.TextField()
     category = models.CharField(max_length=12, choices=Category, db_index=True)
-    assesses = models.TextField(help_text="What the interviewer is assessing.")
-    tip = models.TextField()
-    key_points = models.JSONField(default=list, help_text="What a strong answer covers.")
-    follow_ups = models.JSONField(default=list)
+    assesses = models.TextField(blank=True, help_text="What the interviewer is assessing.")
+    tip = models.TextField(blank=True)
+    key_points = models.JSONField(
+        default=list, blank=True, help_text="What a strong answer covers."
+    )
+    follow_ups = models.JSONField(default=list, blank=True)
     difficulty = models.CharField(max_length=6, choices=Difficulty, db_index=True)
     stage = models.CharField(max_length=20, choices=Stage, blank=True, db_index=True)
     competencies = models.ManyToManyField(Competency, blank=True, related_name="questions")
     tags = models.ManyToManyField(Tag, blank=True, related_name="questions")
     red_flags = models.ManyToManyField(RedFlag, blank=True, related_name="questions")
     status = models.CharField(max_length=10, choices=Status, default=Status.DRAFT, db_index=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    suggested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="suggested_questions",
+    )
+    suggestion_note = models.TextField("why it matters", blank=True)
     # Lower-cased prompt, guidance and tags, kept up to date on save, so search is one
     # indexed-table scan on SQLite and PostgreSQL alike.
     search_text = models.TextField(blank=True, editable=False)
@@ -171,6 +202,9 @@ class Question(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = QuestionQuerySet.as_manager()
+    history = HistoricalRecords(
+        m2m_fields=[competencies, tags, red_flags], excluded_fields=["search_text"]
+    )
 
     class Meta:
         ordering = ["category", "key"]
@@ -186,6 +220,35 @@ class Question(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("questions:question_detail", args=[self.key])
+
+    def missing_for_publish(self) -> list[str]:
+        """What must be filled in before candidates may see this question."""
+        missing = []
+        if not self.assesses.strip():
+            missing.append("what it assesses")
+        if not self.tip.strip():
+            missing.append("a tip")
+        if len(self.key_points) < 3:
+            missing.append("at least 3 key points")
+        if len(self.follow_ups) < 1:
+            missing.append("at least 1 follow-up")
+        return missing
+
+    def move_to(self, status: str, *, by=None) -> None:
+        """Change status along the workflow, recording review and publication."""
+        if status not in TRANSITIONS[Status(self.status)]:
+            raise TransitionError(
+                f"{self.key}: can't go from {self.get_status_display()} to {Status(status).label}."
+            )
+        if status == Status.PUBLISHED:
+            missing = self.missing_for_publish()
+            if missing:
+                raise TransitionError(f"{self.key}: add {', '.join(missing)} before publishing.")
+            self.reviewed_by = by
+            self.reviewed_at = timezone.now()
+            self.published_at = timezone.now()
+        self.status = status
+        self.save()
 
     def build_search_text(self, tag_slugs: list[str] | None = None) -> str:
         parts = [self.prompt, self.assesses, self.tip, *self.key_points, *(tag_slugs or [])]

@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import json
 import re
+import secrets
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
 
 from .models import Category, Competency, Difficulty, Question, RedFlag, Stage, Status, Tag
 
@@ -34,6 +39,7 @@ TEXT_FIELDS = ("prompt", "assesses", "tip")
 LIST_FIELDS = ("key_points", "follow_ups")
 RELATION_FIELDS = ("competencies", "tags", "red_flags")
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+RESERVED_KEYS = {"suggest"}  # /questions/suggest/ is a page, not a question
 MAX_TEXT = 4000
 
 
@@ -52,6 +58,8 @@ class LoadReport:
     unchanged: int = 0
     red_flags: dict[str, int] = field(default_factory=lambda: {"created": 0, "updated": 0})
     competencies: dict[str, int] = field(default_factory=lambda: {"created": 0, "updated": 0})
+    created_keys: list[str] = field(default_factory=list)
+    updated_keys: list[str] = field(default_factory=list)
 
     def __str__(self) -> str:
         return (
@@ -100,18 +108,22 @@ def _check_string_list(value: Any, *, where: str, minimum: int, slugs: bool = Fa
 
 
 def validate_items(
-    items: Any, *, red_flag_slugs: set[str], competency_slugs: set[str]
+    items: Any,
+    *,
+    red_flag_slugs: set[str],
+    competency_slugs: set[str],
+    label: Callable[[int], str] = lambda index: f"item {index}",
 ) -> list[str]:
-    """Every problem in `items`, each naming the item index, its key and the field."""
+    """Every problem in `items`, each naming the item (by `label`), its key and the field."""
     if not isinstance(items, list):
-        return ["the file must hold a JSON list of questions"]
+        return ["the file must hold a list of questions"]
     errors: list[str] = []
     seen: dict[str, int] = {}
     for index, item in enumerate(items):
         if not isinstance(item, dict):
-            errors.append(f"item {index}: must be an object")
+            errors.append(f"{label(index)}: must be an object with the question's fields")
             continue
-        where = f"item {index} ({item.get('key', 'no key')})"
+        where = f"{label(index)} ({item.get('key', 'no key')})"
         missing = [f for f in QUESTION_FIELDS if f not in item]
         unknown = sorted(set(item) - set(QUESTION_FIELDS))
         if missing:
@@ -125,18 +137,27 @@ def validate_items(
             errors.append(
                 f"{where}: key must be a lowercase-hyphenated slug of at most 80 characters"
             )
+        elif key in RESERVED_KEYS:
+            errors.append(f"{where}: key {key!r} is reserved for a page of the site")
         elif key in seen:
-            errors.append(f"{where}: key repeats item {seen[key]}")
+            errors.append(f"{where}: key repeats {label(seen[key])}")
         else:
             seen[key] = index
         for name in TEXT_FIELDS:
             value = item[name]
-            if not isinstance(value, str) or not value.strip():
+            required = name == "prompt" or item.get("status") == Status.PUBLISHED
+            if not isinstance(value, str) or (required and not value.strip()):
                 errors.append(f"{where}: {name} must be non-empty text")
             elif len(value) > MAX_TEXT:
                 errors.append(f"{where}: {name} is longer than {MAX_TEXT} characters")
-        errors += _check_string_list(item["key_points"], where=f"{where}: key_points", minimum=3)
-        errors += _check_string_list(item["follow_ups"], where=f"{where}: follow_ups", minimum=1)
+        # Drafts may be incomplete; what candidates see must be complete.
+        complete = item["status"] == Status.PUBLISHED
+        errors += _check_string_list(
+            item["key_points"], where=f"{where}: key_points", minimum=3 if complete else 0
+        )
+        errors += _check_string_list(
+            item["follow_ups"], where=f"{where}: follow_ups", minimum=1 if complete else 0
+        )
         for name, choices in (
             ("category", Category.values),
             ("difficulty", Difficulty.values),
@@ -182,6 +203,8 @@ def bank_load(
     items: Any,
     red_flags: list[dict[str, str]] | None = None,
     competencies: list[dict[str, str]] | None = None,
+    label: Callable[[int], str] = lambda index: f"item {index}",
+    dry_run: bool = False,
 ) -> LoadReport:
     """Create or update questions by key (never delete); all or nothing. Raises BankError."""
     report = LoadReport()
@@ -194,13 +217,16 @@ def bank_load(
 
     flags = {r.slug: r for r in RedFlag.objects.all()}
     comps = {c.slug: c for c in Competency.objects.all()}
-    errors = validate_items(items, red_flag_slugs=set(flags), competency_slugs=set(comps))
+    errors = validate_items(
+        items, red_flag_slugs=set(flags), competency_slugs=set(comps), label=label
+    )
     if errors:
         raise BankError(errors)
 
     tags = {t.slug: t for t in Tag.objects.all()}
     for slug in sorted({s for item in items for s in item["tags"]} - set(tags)):
-        tags[slug] = Tag.objects.create(slug=slug)
+        if not dry_run:
+            tags[slug] = Tag.objects.create(slug=slug)
 
     existing = {
         q.key: q
@@ -220,8 +246,12 @@ def bank_load(
         if question is None:
             question = Question(key=item["key"])
             report.created += 1
+            report.created_keys.append(item["key"])
         else:
             report.updated += 1
+            report.updated_keys.append(item["key"])
+        if dry_run:
+            continue
         for name in QUESTION_FIELDS:
             if name not in RELATION_FIELDS and name != "key":
                 setattr(question, name, item[name])
@@ -241,14 +271,45 @@ def bank_load_files(path: Path | None = None) -> LoadReport:
     return bank_load(items=items, red_flags=red_flags, competencies=competencies)
 
 
-def bank_export(*, status: str | None = None) -> list[dict[str, Any]]:
-    """Questions in the exchange format, ordered by key."""
+def bank_export(*, status: str | None = None, within=None) -> list[dict[str, Any]]:
+    """Questions in the exchange format, ordered by key (optionally only those in `within`)."""
     qs = Question.objects.prefetch_related("tags", "competencies", "red_flags").order_by("key")
     if status:
         qs = qs.filter(status=status)
+    if within is not None:
+        qs = qs.filter(pk__in=within.values("pk"))
     return [question_to_dict(q) for q in qs]
 
 
-def bank_dumps(items: list[dict[str, Any]]) -> str:
-    """The canonical JSON text of an exported list (what export writes, byte for byte)."""
-    return json.dumps(items, indent=2, ensure_ascii=False) + "\n"
+SUGGESTIONS_PER_DAY = 5
+
+
+class SuggestionLimit(Exception):
+    """The user has reached the daily number of suggestions."""
+
+
+@transaction.atomic
+def suggestion_submit(*, user, prompt: str, category: str, why: str) -> Question:
+    """File a user's suggested question as a draft for curators, marked with its author."""
+    since = timezone.now() - timedelta(days=1)
+    if (
+        Question.objects.filter(suggested_by=user, created_at__gte=since).count()
+        >= SUGGESTIONS_PER_DAY
+    ):
+        raise SuggestionLimit(
+            f"You've sent {SUGGESTIONS_PER_DAY} suggestions in the last 24 hours, the daily "
+            "limit. Thank you! Please send more tomorrow."
+        )
+    base = slugify(prompt)[:60].strip("-") or "suggestion"
+    key = f"{base}-{secrets.token_hex(3)}"
+    while Question.objects.filter(key=key).exists():
+        key = f"{base}-{secrets.token_hex(3)}"
+    return Question.objects.create(
+        key=key,
+        prompt=prompt,
+        category=category,
+        difficulty=Difficulty.MID,
+        status=Status.DRAFT,
+        suggested_by=user,
+        suggestion_note=why,
+    )

@@ -1,19 +1,22 @@
 from collections import Counter
 from urllib.parse import urlencode
 
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Prefetch
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_GET
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import push_url
 
 from interview_prep.http import HtmxHttpRequest
 from practice.models import Attempt
 
-from .forms import QuestionFilterForm
+from .forms import QuestionFilterForm, SuggestionForm
 from .models import CATEGORY_BLURBS, Category, Competency, Question, RedFlag, Stage, Tag
+from .services import SuggestionLimit, suggestion_submit
 
 PAGE_SIZE = 25
 NON_TOPIC_TAGS = {"seed-sample"}
@@ -133,3 +136,24 @@ def red_flag_list(request: HtmxHttpRequest) -> HttpResponse:
         )
     )
     return render(request, "questions/redflag_list.html", {"flags": flags})
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def suggest(request: HtmxHttpRequest) -> HttpResponse:
+    form = SuggestionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            suggestion_submit(
+                user=request.user,
+                prompt=form.cleaned_data["prompt"],
+                category=form.cleaned_data["category"],
+                why=form.cleaned_data["why"],
+            )
+        except SuggestionLimit as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "Thank you: your question is with the curators for review.")
+            return redirect("questions:suggest")
+    mine = Question.objects.filter(suggested_by=request.user).order_by("-created_at")[:50]
+    return render(request, "questions/suggestion_form.html", {"form": form, "mine": mine})

@@ -46,3 +46,31 @@ def pytest_collection_modifyitems(config, items):
         raise pytest.UsageError("CI is set, so the browser tests must run. " + HOW_TO_GET_ONE)
     for item in browser_items:
         item.add_marker(pytest.mark.skip(reason=HOW_TO_GET_ONE))
+
+
+@pytest.fixture
+def curators_group(db):
+    """The Curators group as its data migration makes it. Transactional tests flush the
+    database (migration data included), so tests ask for it rather than assume it."""
+    from importlib import import_module
+
+    from django.contrib.auth.models import Group, Permission
+
+    migration = import_module("questions.migrations.0003_curators_group")
+    group, _ = Group.objects.get_or_create(name="Curators")
+    codenames = [
+        f"{action}_{model}"
+        for _, model, actions in migration.CURATOR_PERMISSIONS
+        for action in actions
+    ]
+    group.permissions.set(
+        Permission.objects.filter(content_type__app_label="questions", codename__in=codenames)
+    )
+    return group
+
+
+@pytest.fixture
+def curator(curators_group):
+    user = UserFactory(username="curator", is_staff=True)
+    user.groups.add(curators_group)
+    return user

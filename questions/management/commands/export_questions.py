@@ -1,7 +1,8 @@
 from django.core.management.base import BaseCommand, CommandParser
 
+from questions.formats import FORMATS, dumps
 from questions.models import Status
-from questions.services import bank_dumps, bank_export
+from questions.services import bank_export
 
 
 class Command(BaseCommand):
@@ -9,7 +10,8 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--status", choices=Status.values, help="only questions in this status")
-        parser.add_argument("--format", choices=["json"], default="json")
+        parser.add_argument("--format", choices=FORMATS, default="json")
 
     def handle(self, *args, **options) -> None:
-        self.stdout.write(bank_dumps(bank_export(status=options["status"])), ending="")
+        items = bank_export(status=options["status"])
+        self.stdout.write(dumps(items, options["format"]), ending="")

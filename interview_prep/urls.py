@@ -5,6 +5,8 @@ from questions import views as question_views
 
 admin.site.site_header = "interview_prep curation"
 admin.site.site_title = "interview_prep admin"
+# The changelist needs the width more than a second copy of the app list does.
+admin.site.enable_nav_sidebar = False
 
 urlpatterns = [
     path("", question_views.home, name="home"),

@@ -159,7 +159,6 @@ class QuestionAdmin(SimpleHistoryAdmin):
     change_form_template = "admin/questions/question/change_form.html"
     change_list_template = "admin/questions/question/change_list.html"
     list_display = (
-        "key",
         "short_prompt",
         "status",
         "category",
@@ -168,8 +167,8 @@ class QuestionAdmin(SimpleHistoryAdmin):
         "times_practised",
         "again_percent",
         "average_time",
-        "suggested_by",
     )
+    list_display_links = ("short_prompt",)
     list_filter = (
         "status",
         SuggestedFilter,
@@ -182,7 +181,6 @@ class QuestionAdmin(SimpleHistoryAdmin):
     )
     search_fields = ("key", "prompt", "assesses", "tags__slug")
     list_per_page = 50
-    list_select_related = ("suggested_by",)
     filter_horizontal = ("competencies", "tags", "red_flags")
     readonly_fields = (
         "status",
@@ -245,7 +243,7 @@ class QuestionAdmin(SimpleHistoryAdmin):
 
     @admin.display(description="prompt")
     def short_prompt(self, obj: Question) -> str:
-        return obj.prompt if len(obj.prompt) <= 80 else obj.prompt[:79] + "…"
+        return obj.prompt if len(obj.prompt) <= 110 else obj.prompt[:109] + "…"
 
     @admin.display(description="practised", ordering="times_practised")
     def times_practised(self, obj: Question) -> int:

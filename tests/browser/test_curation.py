@@ -38,7 +38,7 @@ def test_curator_publishes_a_suggestion_and_it_appears_in_search(live_server, br
     page.set_default_timeout(10_000)
     log_in(page, live_server.url, "curator", admin=True)
     page.goto(live_server.url + "/admin/questions/question/?origin=suggested")
-    page.get_by_role("link", name=re.compile("^how-would-you-decide-when-a-feature-store")).click()
+    page.get_by_role("link", name=re.compile("^How would you decide when a feature store")).click()
     expect(page.get_by_text("Suggested by candidate")).to_be_visible()
     expect(page.get_by_text("Before this question can be published")).to_be_visible()
     page.get_by_label("Assesses").fill("Cost-benefit judgement about ML infrastructure.")

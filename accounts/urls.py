@@ -1,8 +1,15 @@
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from . import views
 
 urlpatterns = [
     path("signup/", views.signup, name="signup"),
+    path("settings/", views.account_settings, name="account_settings"),
+    path("data/", views.account_data, name="account_data"),
+    re_path(
+        r"^data/export/(?P<kind>json|markdown|csv)/$", views.data_export, name="account_data_export"
+    ),
+    path("data/import/", views.data_import, name="account_data_import"),
+    path("data/delete/", views.account_delete_view, name="account_delete"),
     path("", include("django.contrib.auth.urls")),
 ]

@@ -44,8 +44,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "simple_history",
     "questions",
-    "practice",
     "accounts",
+    "practice",
 ]
 
 MIDDLEWARE = [

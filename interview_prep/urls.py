@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from practice import views as practice_views
 from questions import views as question_views
 
 admin.site.site_header = "interview_prep curation"
@@ -12,6 +13,7 @@ urlpatterns = [
     path("", question_views.home, name="home"),
     path("", include("questions.urls")),
     path("practice/", include("practice.urls")),
+    path("progress/", practice_views.progress, name="progress"),
     path("accounts/", include("accounts.urls")),
     path("admin/", admin.site.urls),
 ]

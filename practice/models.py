@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import uuid
 
 from django.conf import settings
 from django.db import models
@@ -13,6 +14,7 @@ from questions.models import Category, Question, RedFlag
 WORDS_PER_MINUTE = 140
 MAX_ANSWER_CHARS = 20_000
 STAR_PARTS = ("situation", "task", "action", "result")
+TEXT_FIELDS = (*STAR_PARTS, "answer", "notes")
 WORD_RE = re.compile(r"[\w'’-]+")
 
 
@@ -64,6 +66,7 @@ class PracticeSession(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="practice_sessions"
     )
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     mode = models.CharField(max_length=6, choices=Mode)
     # What the user asked for (filters, counts), kept to show on the summary and history.
     settings = models.JSONField(default=dict, blank=True)
@@ -103,6 +106,7 @@ class AttemptQuerySet(models.QuerySet["Attempt"]):
 class Attempt(models.Model):
     """One question within a session: the user's answer, checklist, time and rating."""
 
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     session = models.ForeignKey(PracticeSession, on_delete=models.CASCADE, related_name="attempts")
     # PROTECT: a retired question stays readable in users' past attempts.
     question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="attempts")
@@ -124,6 +128,9 @@ class Attempt(models.Model):
     covered_points = models.JSONField(default=list, blank=True, help_text="Indexes of key points.")
     red_flags = models.ManyToManyField(RedFlag, blank=True, related_name="+")
     elapsed_seconds = models.PositiveIntegerField(null=True, blank=True)
+    # Word counts kept with the text, so progress figures never re-read answers.
+    word_count = models.PositiveIntegerField(default=0)
+    part_word_counts = models.JSONField(default=dict, blank=True)
     rating = models.CharField(max_length=7, choices=Rating, blank=True)
     rated_at = models.DateTimeField(null=True, blank=True)
 
@@ -140,6 +147,12 @@ class Attempt(models.Model):
     def __str__(self) -> str:
         return f"{self.session} · {self.position}"
 
+    def save(self, *args, **kwargs) -> None:
+        self.count_words()
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "word_count", "part_word_counts"}
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self) -> str:
         return reverse("practice:attempt_detail", args=[self.session_id, self.position])
 
@@ -151,19 +164,23 @@ class Attempt(models.Model):
     def is_done(self) -> bool:
         return bool(self.rating)
 
+    def count_words(self) -> None:
+        """Refresh the stored word counts from the text (call before saving text)."""
+        self.part_word_counts = self.part_words()
+        self.word_count = self.total_words()
+
+    def total_words(self) -> int:
+        words = self.part_words()
+        return sum(words.values()) - words.get("notes", 0)
+
     def part_words(self) -> dict[str, int]:
         if self.uses_star:
             return {part: count_words(getattr(self, part)) for part in STAR_PARTS}
         return {"answer": count_words(self.answer), "notes": count_words(self.notes)}
 
     @property
-    def word_count(self) -> int:
-        words = self.part_words()
-        return sum(words.values()) - words.get("notes", 0)
-
-    @property
     def speaking_seconds(self) -> int:
-        return round(self.word_count * 60 / WORDS_PER_MINUTE)
+        return round(self.total_words() * 60 / WORDS_PER_MINUTE)
 
     def star_balance(self) -> dict[str, int] | None:
         """Share of words (percent) per STAR part, or None when nothing is written."""
@@ -190,3 +207,46 @@ def star_hint(balance: dict[str, int] | None) -> str:
     if balance["result"] < 8:
         return "Say how it ended: give the Result a sentence or two, with numbers if you can."
     return "Good balance: most of the answer is about what you did."
+
+
+class ReviewCard(models.Model):
+    """The FSRS schedule of one question for one user (the fsrs package's Card, stored)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="review_cards"
+    )
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="+")
+    # fsrs.State: 1 learning, 2 review, 3 relearning
+    state = models.PositiveSmallIntegerField(default=1)
+    step = models.PositiveSmallIntegerField(null=True, blank=True)
+    stability = models.FloatField(null=True, blank=True)
+    difficulty = models.FloatField(null=True, blank=True)
+    due = models.DateTimeField(db_index=True)
+    last_review = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "question"], name="one_card_per_question")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.question}"
+
+
+class ReviewLog(models.Model):
+    """Every self-rating, so schedules can be rebuilt and audited."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    card = models.ForeignKey(ReviewCard, on_delete=models.CASCADE, related_name="logs")
+    attempt = models.OneToOneField(
+        Attempt, null=True, blank=True, on_delete=models.SET_NULL, related_name="review"
+    )
+    rating = models.PositiveSmallIntegerField()  # fsrs.Rating: 1 again, 2 hard, 3 good, 4 easy
+    reviewed_at = models.DateTimeField()
+    duration_ms = models.PositiveIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["reviewed_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.card} rated {self.rating} at {self.reviewed_at:%Y-%m-%d %H:%M}"

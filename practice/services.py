@@ -6,19 +6,21 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.db import transaction
-from django.db.models import Case, Exists, F, IntegerField, OuterRef, Subquery, Value, When
+from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
 
+from accounts.models import Profile
 from questions.models import Category, Question, RedFlag
 
+from . import scheduling
 from .models import (
-    RATING_RANK,
-    STAR_PARTS,
+    TEXT_FIELDS,
     TIME_BUDGETS,
     Attempt,
     Mode,
     PracticeSession,
     Rating,
+    ReviewCard,
 )
 
 MAX_ELAPSED = 6 * 60 * 60  # a client-reported time above six hours is not believed
@@ -55,28 +57,18 @@ def _filtered(filters: dict) -> object:
     return qs
 
 
-def review_candidates(user):
-    """Questions the user has rated, worst latest rating first, then least recently rated."""
-    latest = (
-        Attempt.objects.filter(session__user=user, question=OuterRef("pk"), rated_at__isnull=False)
-        .exclude(rating=Rating.SKIPPED)
-        .order_by("-rated_at")
-    )
-    return (
-        Question.objects.published()
-        .annotate(
-            last_rating=Subquery(latest.values("rating")[:1]),
-            last_rated_at=Subquery(latest.values("rated_at")[:1]),
+def due_queue(user, *, now, profile: Profile | None = None) -> list[scheduling.Planned]:
+    """The user's questions due by the end of today, most urgent first (published only)."""
+    profile = profile or Profile.objects.get_or_create(user=user)[0]
+    cards = list(
+        ReviewCard.objects.filter(user=user, question__status="published").select_related(
+            "question"
         )
-        .filter(last_rating__isnull=False)
-        .annotate(
-            rank=Case(
-                *[When(last_rating=r, then=Value(n)) for r, n in RATING_RANK.items()],
-                output_field=IntegerField(),
-            )
-        )
-        .order_by("rank", "last_rated_at", "key")
     )
+    planned = scheduling.plan(
+        cards, now=now, retention=profile.desired_retention, interview=profile.interview_date
+    )
+    return scheduling.due_now(planned, now=now)
 
 
 @transaction.atomic
@@ -101,14 +93,19 @@ def session_start(*, user, mode: str, filters: dict, counts: dict[str, int]) -> 
                 if per_category.get(category):
                     chosen.append(per_category[category].pop(0))
     elif mode == Mode.REVIEW:
-        chosen = list(review_candidates(user)[:asked])
+        chosen = [p.card.question for p in due_queue(user, now=timezone.now())][:asked]
     else:
         chosen = _unseen_first(_filtered(filters), user, asked, set())
 
     if not chosen:
         if mode == Mode.REVIEW:
+            if not ReviewCard.objects.filter(user=user).exists():
+                raise NotEnoughQuestions(
+                    "You have no rated questions to review yet. "
+                    "Start with a drill or a mock interview."
+                )
             raise NotEnoughQuestions(
-                "You have no rated questions to review yet. Start with a drill or a mock interview."
+                "Nothing is due for review today: well done. Start a drill to learn new questions."
             )
         raise NotEnoughQuestions("No published question matches these filters. Try fewer filters.")
 
@@ -166,9 +163,15 @@ def attempt_save(
     elapsed: int | None = None,
 ) -> Attempt:
     """Save the answer text if `version` is current (or `force`); bumps the version."""
-    fields = [f for f in (*STAR_PARTS, "answer", "notes") if f in texts]
+    fields = [f for f in TEXT_FIELDS if f in texts]
     now = timezone.now()
     updates = {f: texts[f] for f in fields}
+    merged = Attempt(
+        question=attempt.question, **{f: texts.get(f, getattr(attempt, f)) for f in TEXT_FIELDS}
+    )
+    merged.count_words()
+    updates["word_count"] = merged.word_count
+    updates["part_word_counts"] = merged.part_word_counts
     updates["saved_at"] = now
     if elapsed is not None and 0 <= elapsed <= MAX_ELAPSED:
         updates["elapsed_seconds"] = elapsed
@@ -216,6 +219,17 @@ def attempt_rate(*, attempt: Attempt, rating: str, elapsed: int | None = None) -
         attempt.started_at = now
     attempt.save(update_fields=["rating", "rated_at", "elapsed_seconds", "started_at"])
     session = attempt.session
+    if rating != Rating.SKIPPED:
+        profile = Profile.objects.get_or_create(user=session.user)[0]
+        scheduling.review_record(
+            user=session.user,
+            question=attempt.question,
+            rating=rating,
+            when=now,
+            retention=profile.desired_retention,
+            attempt=attempt,
+            duration_ms=attempt.elapsed_seconds * 1000 if attempt.elapsed_seconds else None,
+        )
     remaining = session.attempts.filter(rating="").order_by("position")
     upcoming = remaining.filter(position__gt=attempt.position).first() or remaining.first()
     if upcoming is None:

@@ -33,6 +33,7 @@ from .models import (
     mmss,
     star_hint,
 )
+from .progress import dashboard as progress_dashboard
 
 START_FORMS = {Mode.DRILL: DrillForm, Mode.MOCK: MockForm, Mode.REVIEW: ReviewForm}
 
@@ -403,3 +404,15 @@ def question_history(request: HtmxHttpRequest, key: str) -> HttpResponse:
     return render(
         request, "practice/question_history.html", {"question": question, "attempts": attempts}
     )
+
+
+@require_GET
+@login_required
+def progress(request: HtmxHttpRequest) -> HttpResponse:
+    board = progress_dashboard(request.user)
+    readiness = [
+        ("By category", board.categories),
+        ("By workflow stage", board.stages),
+        ("By competency", board.competencies),
+    ]
+    return render(request, "practice/progress.html", {"board": board, "readiness": readiness})

@@ -7,18 +7,22 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Count, Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import push_url
 
+from accounts.models import Profile
 from interview_prep.http import HtmxHttpRequest
 from practice.models import Attempt
+from practice.services import due_queue
 
 from .forms import QuestionFilterForm, SuggestionForm
 from .models import CATEGORY_BLURBS, Category, Competency, Question, RedFlag, Stage, Tag
 from .services import SuggestionLimit, suggestion_submit
 
 PAGE_SIZE = 25
+REVIEW_BATCH = 20  # the most a review session holds (practice.forms.ReviewForm)
 NON_TOPIC_TAGS = {"seed-sample"}
 FILTER_FIELDS = ("q", "category", "difficulty", "stage", "competency", "tag")
 
@@ -42,11 +46,16 @@ def home(request: HtmxHttpRequest) -> HttpResponse:
         for c in Category
     ]
     stages = [{"value": s.value, "label": s.label, "count": by_stage[s]} for s in Stage]
-    return render(
-        request,
-        "questions/home.html",
-        {"categories": categories, "stages": stages, "total": by_category.total()},
-    )
+    context = {"categories": categories, "stages": stages, "total": by_category.total()}
+    if request.user.is_authenticated:
+        now = timezone.now()
+        profile = Profile.objects.get_or_create(user=request.user)[0]
+        context["due_today"] = len(due_queue(request.user, now=now, profile=profile))
+        context["review_batch"] = min(context["due_today"], REVIEW_BATCH)
+        if profile.interview_date and profile.interview_date >= timezone.localdate(now):
+            context["interview_date"] = profile.interview_date
+            context["days_to_interview"] = (profile.interview_date - timezone.localdate(now)).days
+    return render(request, "questions/home.html", context)
 
 
 @require_GET

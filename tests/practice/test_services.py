@@ -59,22 +59,9 @@ def test_mock_interleaves_categories_with_time_budgets(user):
     assert attempts[0].started_at is not None and attempts[1].started_at is None
 
 
-def test_review_serves_worst_rated_first_and_needs_history(user):
+def test_review_needs_history_then_serves_due_questions(user):
     with pytest.raises(services.NotEnoughQuestions, match="no rated questions"):
         start(user, Mode.REVIEW, total=3)
-    session = PracticeSessionFactory(user=user, question_count=4)
-    now = timezone.now()
-    for n, rating in enumerate([Rating.EASY, Rating.AGAIN, Rating.GOOD, Rating.SKIPPED], 1):
-        AttemptFactory(
-            session=session,
-            position=n,
-            rating=rating,
-            rated_at=now,
-            question=QuestionFactory(key=f"q-{rating}"),
-        )
-    result = start(user, Mode.REVIEW, total=5)
-    keys = [a.question.key for a in result.session.attempts.order_by("position")]
-    assert keys == ["q-again", "q-good", "q-easy"]
 
 
 def test_other_users_history_does_not_count_as_seen(user, other_user):
@@ -89,6 +76,7 @@ def test_save_bumps_version_and_refuses_stale_copies():
     attempt = AttemptFactory(question=QuestionFactory(category=Category.BEHAVIORAL))
     services.attempt_save(attempt=attempt, texts={"action": "I fixed it."}, version=0)
     assert attempt.version == 1 and attempt.action == "I fixed it." and attempt.saved_at
+    assert attempt.word_count == 3 and attempt.part_word_counts["action"] == 3
     with pytest.raises(services.StaleAnswer):
         services.attempt_save(attempt=attempt, texts={"action": "Old tab text"}, version=0)
     attempt.refresh_from_db()
@@ -126,7 +114,7 @@ def test_word_counts_speaking_time_and_star_balance():
         action=" ".join(["w"] * 12),
         result="a b c d",
     )
-    assert attempt.word_count == 20
+    assert attempt.total_words() == 20
     assert attempt.speaking_seconds == 9  # 20 words at 140 a minute
     assert attempt.star_balance() == {"situation": 10, "task": 10, "action": 60, "result": 20}
     assert star_hint(attempt.star_balance()).startswith("Good balance")
@@ -142,7 +130,7 @@ def test_word_counts_speaking_time_and_star_balance():
 
 def test_technical_answers_count_answer_not_notes():
     attempt = Attempt(question=QuestionFactory.build(), answer="one two three", notes="n n")
-    assert attempt.word_count == 3 and attempt.star_balance() is None
+    assert attempt.total_words() == 3 and attempt.star_balance() is None
 
 
 def test_session_start_uses_only_the_given_users_data():

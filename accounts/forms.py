@@ -1,0 +1,68 @@
+from django import forms
+from django.utils import timezone
+
+from .models import Profile
+
+
+class SettingsForm(forms.ModelForm):
+    desired_retention = forms.TypedChoiceField(
+        label="Target recall",
+        coerce=float,
+        choices=[
+            (0.8, "80%: fewer reviews"),
+            (0.85, "85%"),
+            (0.9, "90%: recommended"),
+            (0.93, "93%"),
+            (0.95, "95%: more reviews, near the interview"),
+        ],
+        help_text=Profile._meta.get_field("desired_retention").help_text,
+    )
+
+    class Meta:
+        model = Profile
+        fields = ("desired_retention", "daily_goal", "interview_date")
+        widgets = {"interview_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, label_suffix="", **kwargs)
+        current = self.instance.desired_retention
+        choices = self.fields["desired_retention"].choices
+        if current not in [value for value, _ in choices]:
+            # A value set by an import stays selectable.
+            choices.append((current, f"{round(current * 100)}%"))
+
+    def clean_interview_date(self):
+        day = self.cleaned_data["interview_date"]
+        if day and day < timezone.localdate():
+            raise forms.ValidationError("That date has passed: pick a future date, or clear it.")
+        return day
+
+
+class ImportDataForm(forms.Form):
+    file = forms.FileField(
+        label="Your export (JSON)", help_text="A file downloaded from this page. Up to 10 MB."
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, label_suffix="", **kwargs)
+
+
+class DeleteAccountForm(forms.Form):
+    password = forms.CharField(
+        label="Your password",
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    confirm = forms.BooleanField(
+        label="Yes, delete my account and everything in it, for good.",
+        error_messages={"required": "Tick the box to confirm: this can't be undone."},
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, label_suffix="", **kwargs)
+        self.user = user
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError("That isn't your password.")
+        return password

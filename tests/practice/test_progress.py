@@ -1,0 +1,192 @@
+"""The progress dashboard, checked against figures computed independently in the test."""
+
+import time
+from datetime import UTC, date, datetime, timedelta
+
+import fsrs
+import pytest
+import time_machine
+from django.urls import reverse
+
+from accounts.services import profile_for
+from practice import services
+from practice.models import Attempt, Rating
+from practice.progress import dashboard, streaks
+from questions.models import Category, Stage
+from tests.factories import (
+    AttemptFactory,
+    CompetencyFactory,
+    PracticeSessionFactory,
+    QuestionFactory,
+)
+
+pytestmark = pytest.mark.django_db
+T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)  # a Monday
+
+
+def practise(user, question, rating, when, *, seconds=120, action="I did it well"):
+    with time_machine.travel(when, tick=False):
+        session = PracticeSessionFactory(user=user)
+        attempt = AttemptFactory(
+            session=session,
+            question=question,
+            position=1,
+            started_at=when,
+            action=action,
+            answer=action,
+        )
+        services.attempt_rate(attempt=attempt, rating=rating, elapsed=seconds)
+    return attempt
+
+
+def test_dashboard_figures_match_an_independent_count(user):
+    ownership = CompetencyFactory(slug="ownership", name="Ownership")
+    story = QuestionFactory(
+        key="story", category=Category.BEHAVIORAL, stage="", competencies=[ownership]
+    )
+    drift = QuestionFactory(key="drift", category=Category.TECHNICAL, stage=Stage.MONITORING)
+    split = QuestionFactory(key="split", category=Category.TECHNICAL, stage=Stage.EVALUATION)
+    QuestionFactory.create_batch(3, category=Category.SITUATIONAL, stage=Stage.DEPLOYMENT)
+    practise(user, story, Rating.GOOD, T0, seconds=180)
+    practise(user, drift, Rating.AGAIN, T0 + timedelta(days=1), seconds=240)
+    practise(user, split, Rating.EASY, T0 + timedelta(days=2), seconds=60)
+    practise(user, drift, Rating.HARD, T0 + timedelta(days=3), seconds=120)
+    now = T0 + timedelta(days=4)
+
+    # Independently: FSRS recall for each question, from the package itself.
+    scheduler = fsrs.Scheduler(learning_steps=(), relearning_steps=(), enable_fuzzing=False)
+    recall = {}
+    for key, reviews in {
+        "story": [(fsrs.Rating.Good, T0)],
+        "drift": [
+            (fsrs.Rating.Again, T0 + timedelta(days=1)),
+            (fsrs.Rating.Hard, T0 + timedelta(days=3)),
+        ],
+        "split": [(fsrs.Rating.Easy, T0 + timedelta(days=2))],
+    }.items():
+        card = fsrs.Card()
+        for rating, when in reviews:
+            card, _ = scheduler.review_card(card, rating, review_datetime=when)
+        recall[key] = scheduler.get_card_retrievability(card, now)
+    last_good = {"story": True, "drift": False, "split": True}
+    ready = {k for k in recall if recall[k] >= 0.9 or last_good[k]}
+
+    with time_machine.travel(now, tick=False):
+        board = dashboard(user, now=now)
+    cats = {a.slug: a for a in board.categories}
+    assert (cats["behavioral"].practised, cats["behavioral"].total) == (1, 1)
+    assert (cats["technical"].practised, cats["technical"].total) == (2, 2)
+    assert (cats["situational"].practised, cats["situational"].total) == (0, 3)
+    assert cats["technical"].ready == len(ready & {"drift", "split"})
+    assert board.ready == len(ready)
+    stages = {a.slug: a for a in board.stages}
+    assert stages["monitoring"].practised == 1 and stages["deployment"].total == 3
+    assert {a.slug: a.practised for a in board.competencies} == {"ownership": 1}
+    assert board.total_attempts == 4
+    assert board.total_minutes == round((180 + 240 + 60 + 120) / 60)
+    assert dict(board.ratings) == {"Again": 1, "Hard": 1, "Good": 1, "Easy": 1, "Skipped": 0}
+    week = next(w for w in board.weeks if w.start == date(2026, 3, 2))
+    assert (week.attempts, week.minutes) == (4, 10)
+    # Practised 2-5 March; on the 6th, before practising, the streak still stands at 4.
+    assert (board.streak, board.best_streak) == (4, 4)
+    weakest = [q.key for q, _ in board.weakest]
+    assert weakest == sorted(recall, key=lambda k: (recall[k], k))
+    # The forecast counts every practised question once over today + 13 days, or later.
+    assert sum(n for _, n in board.forecast) <= 3
+
+
+def test_streaks():
+    d = date(2026, 3, 10)
+    days = {
+        d,
+        d - timedelta(days=1),
+        d - timedelta(days=2),
+        d - timedelta(days=5),
+        d - timedelta(days=6),
+    }
+    assert streaks(days, d) == (3, 3)
+    assert streaks(days - {d}, d) == (2, 2)  # today not practised yet: the streak still stands
+    assert streaks(set(), d) == (0, 0)
+
+
+def test_due_and_forecast_follow_the_interview_date(user):
+    questions = QuestionFactory.create_batch(6)
+    for n, q in enumerate(questions):
+        practise(user, q, Rating.EASY, T0 + timedelta(minutes=n))
+    profile = profile_for(user)
+    profile.interview_date = date(2026, 3, 7)
+    profile.save()
+    now = T0 + timedelta(days=1)
+    with time_machine.travel(now, tick=False):
+        board = dashboard(user, now=now)
+    assert board.days_to_interview == 4
+    # Easy answers would come back weeks later; with the interview on the 7th all six are
+    # due by the 6th, and today's share (6 over 4 days, rounded up) is due now.
+    assert board.due_today == 2
+    assert sum(n for day, n in board.forecast if day < date(2026, 3, 7)) == 6
+
+
+def make_history(user, n: int):
+    profile_for(user)  # as after a first rating: the page then only reads
+    questions = QuestionFactory.create_batch(min(n, 40))
+    ratings = [Rating.AGAIN, Rating.HARD, Rating.GOOD, Rating.EASY]
+    for i in range(n):
+        if i % len(questions) == 0:
+            session = PracticeSessionFactory(user=user, question_count=len(questions))
+        when = T0 + timedelta(hours=7 * i)
+        attempt = AttemptFactory(
+            session=session,
+            question=questions[i % len(questions)],
+            position=i % len(questions) + 1,
+            rating=ratings[i % 4],
+            rated_at=when,
+            elapsed_seconds=90,
+            action="I fixed it",
+        )
+        if i < 40 or i % 10 == 0:
+            from practice.scheduling import review_record
+
+            review_record(
+                user=user,
+                question=attempt.question,
+                rating=attempt.rating,
+                when=when,
+                retention=0.9,
+                attempt=attempt,
+            )
+
+
+@pytest.mark.parametrize("n", [1, 500])
+def test_dashboard_query_count_is_fixed(auth_client, user, django_assert_num_queries, n):
+    make_history(user, n)
+    # session, user, profile, attempts, cards+questions, bank shape, competencies, review log
+    with django_assert_num_queries(8):
+        response = auth_client.get(reverse("progress"))
+    assert response.status_code == 200
+
+
+def test_dashboard_is_fast_with_5000_attempts(auth_client, user):
+    make_history(user, 5000)
+    assert Attempt.objects.count() == 5000
+    auth_client.get(reverse("progress"))  # warm up templates
+    started = time.perf_counter()
+    response = auth_client.get(reverse("progress"))
+    elapsed = time.perf_counter() - started
+    assert response.status_code == 200
+    assert elapsed < 1.0, f"dashboard took {elapsed:.2f}s with 5,000 attempts"
+
+
+def test_dashboard_needs_an_account(client):
+    assert client.get(reverse("progress"))["Location"] == "/accounts/login/?next=/progress/"
+
+
+def test_dashboard_page_explains_each_number(auth_client):
+    html = auth_client.get(reverse("progress")).content.decode()
+    assert html.count("<h1") == 1
+    for text in (
+        "is the share of the bank",
+        "Rated answers in each of the last 12 weeks",
+        "As a table",
+        "Weakest questions",
+    ):
+        assert text in html

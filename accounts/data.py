@@ -18,9 +18,17 @@ from typing import Any
 from django.db import transaction
 from django.utils.dateparse import parse_datetime
 
-from practice.models import Attempt, Mode, PracticeSession, Rating, ReviewCard, ReviewLog
+from practice.models import (
+    Attempt,
+    Mode,
+    PracticeSession,
+    Rating,
+    ReviewCard,
+    ReviewLog,
+    Story,
+)
 from practice.scheduling import card_rebuild
-from questions.models import Question, RedFlag
+from questions.models import Competency, Question, RedFlag
 
 from .models import MAX_RETENTION, MIN_RETENTION, Profile
 
@@ -45,7 +53,12 @@ def export_data(user) -> dict[str, Any]:
     sessions = (
         PracticeSession.objects.for_user(user)
         .order_by("created_at", "uuid")
-        .prefetch_related("attempts__question", "attempts__red_flags")
+        .prefetch_related("attempts__question", "attempts__red_flags", "attempts__story")
+    )
+    stories = (
+        Story.objects.for_user(user)
+        .order_by("created_at", "uuid")
+        .prefetch_related("competencies", "questions")
     )
     logs = (
         ReviewLog.objects.filter(card__user=user)
@@ -86,6 +99,9 @@ def export_data(user) -> dict[str, Any]:
                         "elapsed_seconds": a.elapsed_seconds,
                         "rating": a.rating,
                         "rated_at": _dt(a.rated_at),
+                        "coach_findings": a.coach_findings,
+                        "coached_at": _dt(a.coached_at),
+                        "story": str(a.story.uuid) if a.story else None,
                     }
                     for a in sorted(s.attempts.all(), key=lambda a: a.position)
                 ],
@@ -102,6 +118,18 @@ def export_data(user) -> dict[str, Any]:
                 "duration_ms": log.duration_ms,
             }
             for log in logs
+        ],
+        "stories": [
+            {
+                "uuid": str(st.uuid),
+                "title": st.title,
+                **st.parts(),
+                "competencies": sorted(c.slug for c in st.competencies.all()),
+                "tags": st.tags,
+                "questions": sorted(q.key for q in st.questions.all()),
+                "created_at": _dt(st.created_at),
+            }
+            for st in stories
         ],
         "suggested_questions": [
             {
@@ -225,7 +253,9 @@ def _parse(value: str | None) -> datetime | None:
     return parse_datetime(value) if value else None
 
 
-def validate(data: Any, *, question_keys: set[str], flag_slugs: set[str]) -> list[str]:
+def validate(
+    data: Any, *, question_keys: set[str], flag_slugs: set[str], competency_slugs: set[str]
+) -> list[str]:
     c = _Checker()
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         return ['this is not an interview_prep data export (its "format" is missing or different)']
@@ -247,6 +277,45 @@ def validate(data: Any, *, question_keys: set[str], flag_slugs: set[str]) -> lis
                 date.fromisoformat(d)
             except (TypeError, ValueError):
                 c.errors.append("settings.interview_date: not a date (YYYY-MM-DD)")
+    stories = data.get("stories", [])
+    story_ids: set[str] = set()
+    if c.need(isinstance(stories, list), "stories", "must be a list"):
+        for i, st in enumerate(stories):
+            w = f"stories[{i}]"
+            if not c.need(isinstance(st, dict), w, "must be an object"):
+                continue
+            c.uuid(st.get("uuid"), f"{w}.uuid")
+            story_ids.add(str(st.get("uuid")))
+            c.need(
+                isinstance(st.get("title"), str) and 0 < len(st["title"]) <= 120,
+                f"{w}.title",
+                "must be text of 1 to 120 characters",
+            )
+            for part in ("situation", "task", "action", "result"):
+                c.need(
+                    isinstance(st.get(part), str) and len(st[part]) <= 20_000,
+                    f"{w}.{part}",
+                    "must be text of at most 20,000 characters",
+                )
+            c.need(
+                isinstance(st.get("competencies"), list)
+                and all(x in competency_slugs for x in st.get("competencies") or []),
+                f"{w}.competencies",
+                "unknown competency",
+            )
+            c.need(
+                isinstance(st.get("questions"), list)
+                and all(x in question_keys for x in st.get("questions") or []),
+                f"{w}.questions",
+                "unknown question",
+            )
+            c.need(
+                isinstance(st.get("tags"), list)
+                and all(isinstance(x, str) for x in st.get("tags") or []),
+                f"{w}.tags",
+                "must be a list of text",
+            )
+            c.moment(st.get("created_at"), f"{w}.created_at", required=True)
     sessions = data.get("sessions")
     attempt_ids: set[str] = set()
     if c.need(isinstance(sessions, list), "sessions", "must be a list"):
@@ -305,7 +374,17 @@ def validate(data: Any, *, question_keys: set[str], flag_slugs: set[str]) -> lis
                     f"{aw}.red_flags",
                     "unknown red flag",
                 )
-                for name in ("started_at", "saved_at", "revealed_at", "rated_at"):
+                c.need(
+                    a.get("story") is None or str(a.get("story")) in story_ids,
+                    f"{aw}.story",
+                    "refers to no story in this file",
+                )
+                c.need(
+                    isinstance(a.get("coach_findings", []), list),
+                    f"{aw}.coach_findings",
+                    "must be a list",
+                )
+                for name in ("started_at", "saved_at", "revealed_at", "rated_at", "coached_at"):
                     c.moment(a.get(name), f"{aw}.{name}")
                 for name in ("elapsed_seconds", "time_budget", "version"):
                     value = a.get(name)
@@ -354,7 +433,13 @@ def import_data(user, raw: bytes) -> dict[str, int]:
         ) from exc
     questions = {q.key: q for q in Question.objects.only("pk", "key", "category")}
     flags = {slug: pk for slug, pk in RedFlag.objects.values_list("slug", "pk")}
-    errors = validate(data, question_keys=set(questions), flag_slugs=set(flags))
+    competencies = {c.slug: c for c in Competency.objects.all()}
+    errors = validate(
+        data,
+        question_keys=set(questions),
+        flag_slugs=set(flags),
+        competency_slugs=set(competencies),
+    )
     if errors:
         raise DataError(errors)
     # A file exported from another account that still exists here can't be restored twice.
@@ -377,7 +462,27 @@ def import_data(user, raw: bytes) -> dict[str, int]:
     )
     profile.save()
 
-    counts = {"sessions": 0, "attempts": 0, "reviews": 0}
+    counts = {"sessions": 0, "attempts": 0, "reviews": 0, "stories": 0}
+    story_pk: dict[str, int] = {
+        str(u): pk for u, pk in Story.objects.for_user(user).values_list("uuid", "pk")
+    }
+    for st in data.get("stories", []):
+        if st["uuid"] in story_pk:
+            continue
+        if Story.objects.filter(uuid=st["uuid"]).exists():
+            raise DataError(["these stories belong to another account on this site"])
+        story = Story.objects.create(
+            uuid=st["uuid"],
+            user=user,
+            title=st["title"],
+            tags=st["tags"],
+            **{part: st[part] for part in ("situation", "task", "action", "result")},
+        )
+        Story.objects.filter(pk=story.pk).update(created_at=_parse(st["created_at"]))
+        story.competencies.set([competencies[slug] for slug in st["competencies"]])
+        story.questions.set([questions[key] for key in st["questions"]])
+        story_pk[st["uuid"]] = story.pk
+        counts["stories"] += 1
     existing = set(
         PracticeSession.objects.filter(uuid__in=session_ids).values_list("uuid", flat=True)
     )
@@ -413,6 +518,9 @@ def import_data(user, raw: bytes) -> dict[str, int]:
                 elapsed_seconds=a.get("elapsed_seconds"),
                 rating=a["rating"],
                 rated_at=_parse(a.get("rated_at")),
+                coach_findings=a.get("coach_findings", []),
+                coached_at=_parse(a.get("coached_at")),
+                story_id=story_pk.get(str(a.get("story"))) if a.get("story") else None,
             )
             attempt.save()
             attempt.red_flags.set([flags[f] for f in a["red_flags"]])

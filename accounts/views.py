@@ -98,8 +98,10 @@ def data_import(request: HtmxHttpRequest) -> HttpResponse:
         else:
             messages.success(
                 request,
-                f"Imported {counts['sessions']} session(s), {counts['attempts']} answer(s) and "
-                f"{counts['reviews']} review(s). Anything already here was left as it was.",
+                f"Imported {counts['sessions']} session(s), {counts['attempts']} answer(s), "
+                f"{counts['reviews']} review(s) and {counts['stories']} stor"
+                f"{'y' if counts['stories'] == 1 else 'ies'}. "
+                "Anything already here was left as it was.",
             )
             return redirect("account_data")
     return _render_data_page(request, import_form=form)

@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("questions.urls")),
     path("practice/", include("practice.urls")),
     path("progress/", practice_views.progress, name="progress"),
+    path("stories/", include("practice.story_urls")),
     path("accounts/", include("accounts.urls")),
     path("admin/", admin.site.urls),
 ]

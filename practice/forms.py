@@ -2,9 +2,9 @@ from django import forms
 from django.contrib.auth.forms import UserCreationForm
 
 from questions.forms import ANY
-from questions.models import Category, Difficulty, Stage
+from questions.models import Category, Competency, Difficulty, Question, Stage
 
-from .models import MAX_ANSWER_CHARS, RATING_MEANINGS, STAR_PARTS, Mode, Rating
+from .models import MAX_ANSWER_CHARS, RATING_MEANINGS, STAR_PARTS, Mode, Rating, Story
 
 
 class SignUpForm(UserCreationForm):
@@ -140,3 +140,68 @@ RATING_BUTTONS = [
     {"value": r.value, "label": r.label, "key": n, "meaning": RATING_MEANINGS[r]}
     for n, r in enumerate((Rating.AGAIN, Rating.HARD, Rating.GOOD, Rating.EASY), start=1)
 ]
+
+
+class StoryForm(forms.ModelForm):
+    tags = forms.CharField(
+        required=False,
+        max_length=300,
+        help_text="Optional, separated by commas: e.g. fraud, on-call.",
+    )
+
+    class Meta:
+        model = Story
+        fields = (
+            "title",
+            "situation",
+            "task",
+            "action",
+            "result",
+            "competencies",
+            "tags",
+            "questions",
+        )
+        widgets = {
+            "situation": forms.Textarea(attrs={"rows": 3}),
+            "task": forms.Textarea(attrs={"rows": 3}),
+            "action": forms.Textarea(attrs={"rows": 6}),
+            "result": forms.Textarea(attrs={"rows": 3}),
+            "competencies": forms.CheckboxSelectMultiple,
+            "questions": forms.SelectMultiple(attrs={"size": 8}),
+        }
+        help_texts = {
+            "title": "A short name you'll recognise, such as “Fraud model rescue”.",
+            "competencies": "What this story shows an interviewer.",
+            "questions": (
+                "Behavioral and situational questions this story answers "
+                "(Ctrl/Cmd-click for several)."
+            ),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, label_suffix="", **kwargs)
+        self.fields["questions"].queryset = (
+            Question.objects.published().exclude(category="technical").order_by("prompt")
+        )
+        self.fields["questions"].label_from_instance = lambda q: q.prompt[:110]
+        self.fields["competencies"].queryset = Competency.objects.order_by("name")
+        if self.instance.pk and not self.is_bound:
+            self.initial["tags"] = ", ".join(self.instance.tags)
+        for part in STAR_PARTS:
+            self.fields[part].widget.attrs["data-words"] = part
+
+    def clean_tags(self) -> list[str]:
+        tags = [t.strip().lower() for t in self.cleaned_data["tags"].split(",")]
+        return list(dict.fromkeys(t for t in tags if t))[:12]
+
+    def clean(self):
+        data = super().clean()
+        for part in STAR_PARTS:
+            if len(data.get(part) or "") > MAX_ANSWER_CHARS:
+                self.add_error(
+                    part,
+                    f"The limit is {MAX_ANSWER_CHARS:,} characters; this has {len(data[part]):,}.",
+                )
+        if not any((data.get(part) or "").strip() for part in STAR_PARTS):
+            raise forms.ValidationError("Write at least one part of the story.")
+        return data

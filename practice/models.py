@@ -9,7 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
-from questions.models import Category, Question, RedFlag
+from questions.models import Category, Competency, Question, RedFlag
 
 WORDS_PER_MINUTE = 140
 MAX_ANSWER_CHARS = 20_000
@@ -133,6 +133,12 @@ class Attempt(models.Model):
     part_word_counts = models.JSONField(default=dict, blank=True)
     rating = models.CharField(max_length=7, choices=Rating, blank=True)
     rated_at = models.DateTimeField(null=True, blank=True)
+    # The answer coach's findings at the last check: [{code, part, evidence, message}].
+    coach_findings = models.JSONField(default=list, blank=True)
+    coached_at = models.DateTimeField(null=True, blank=True)
+    story = models.ForeignKey(
+        "Story", null=True, blank=True, on_delete=models.SET_NULL, related_name="attempts"
+    )
 
     objects = AttemptQuerySet.as_manager()
 
@@ -250,3 +256,46 @@ class ReviewLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.card} rated {self.rating} at {self.reviewed_at:%Y-%m-%d %H:%M}"
+
+
+class StoryQuerySet(models.QuerySet["Story"]):
+    def for_user(self, user) -> StoryQuerySet:
+        return self.filter(user=user)
+
+
+class Story(models.Model):
+    """A reusable STAR story from the user's experience, mapped to competencies and questions."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="stories"
+    )
+    title = models.CharField(max_length=120)
+    situation = models.TextField(blank=True)
+    task = models.TextField(blank=True)
+    action = models.TextField(blank=True)
+    result = models.TextField(blank=True)
+    competencies = models.ManyToManyField(Competency, blank=True, related_name="+")
+    tags = models.JSONField(default=list, blank=True)
+    questions = models.ManyToManyField(Question, blank=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = StoryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["title", "pk"]
+        verbose_name_plural = "stories"
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("stories:detail", args=[self.pk])
+
+    def parts(self) -> dict[str, str]:
+        return {part: getattr(self, part) for part in STAR_PARTS}
+
+    @property
+    def word_count(self) -> int:
+        return sum(count_words(text) for text in self.parts().values())

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import timedelta
 
 from django.db import transaction
@@ -12,8 +12,9 @@ from django.utils import timezone
 from accounts.models import Profile
 from questions.models import Category, Question, RedFlag
 
-from . import scheduling
+from . import coach, scheduling
 from .models import (
+    STAR_PARTS,
     TEXT_FIELDS,
     TIME_BUDGETS,
     Attempt,
@@ -21,6 +22,7 @@ from .models import (
     PracticeSession,
     Rating,
     ReviewCard,
+    Story,
 )
 
 MAX_ELAPSED = 6 * 60 * 60  # a client-reported time above six hours is not believed
@@ -240,3 +242,45 @@ def attempt_rate(*, attempt: Attempt, rating: str, elapsed: int | None = None) -
         upcoming.started_at = now
         upcoming.save(update_fields=["started_at"])
     return upcoming
+
+
+# --- stories and the coach ----------------------------------------------------------------
+
+
+@transaction.atomic
+def story_from_attempt(*, attempt: Attempt) -> Story:
+    """Save a STAR answer as a new story, with the question's competencies and the question."""
+    question = attempt.question
+    story = Story.objects.create(
+        user=attempt.session.user,
+        title=question.prompt[:117] + ("…" if len(question.prompt) > 117 else ""),
+        **{part: getattr(attempt, part) for part in STAR_PARTS},
+    )
+    story.competencies.set(question.competencies.all())
+    story.questions.add(question)
+    return story
+
+
+@transaction.atomic
+def attempt_use_story(*, attempt: Attempt, story: Story, version: int) -> Attempt:
+    """Fill the answer's STAR fields from a story (to adapt), remembering which one."""
+    attempt_save(attempt=attempt, texts=story.parts(), version=version)
+    Attempt.objects.filter(pk=attempt.pk).update(story=story)
+    story.questions.add(attempt.question)
+    attempt.refresh_from_db()
+    return attempt
+
+
+@transaction.atomic
+def attempt_coach(*, attempt: Attempt) -> list[dict]:
+    """Run the answer coach on the saved answer and keep its findings with the attempt."""
+    parts = (
+        {part: getattr(attempt, part) for part in STAR_PARTS}
+        if attempt.uses_star
+        else {"answer": attempt.answer}
+    )
+    findings = [asdict(f) for f in coach.analyze(parts)]
+    attempt.coach_findings = findings
+    attempt.coached_at = timezone.now()
+    attempt.save(update_fields=["coach_findings", "coached_at"])
+    return findings

@@ -1,3 +1,5 @@
+from dataclasses import asdict
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -5,14 +7,15 @@ from django.db.models import Count, Max, Prefetch, Q, Sum
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
-from django_htmx.http import HttpResponseLocation, reswap, retarget
+from django_htmx.http import HttpResponseClientRedirect, HttpResponseLocation, reswap, retarget
 
 from interview_prep.http import HtmxHttpRequest
 from questions.models import Competency, Question, RedFlag, Tag
 
 from . import services
+from .coach import analyze
 from .forms import (
     RATING_BUTTONS,
     AnswerForm,
@@ -21,6 +24,7 @@ from .forms import (
     MockForm,
     RateForm,
     ReviewForm,
+    StoryForm,
 )
 from .models import (
     TIME_BUDGETS,
@@ -29,6 +33,7 @@ from .models import (
     Mode,
     PracticeSession,
     Rating,
+    Story,
     count_words,
     mmss,
     star_hint,
@@ -181,6 +186,7 @@ def _attempt_context(request: HtmxHttpRequest, attempt: Attempt, **extra) -> dic
     else:
         timer = {"label": "Time", "value": mmss(elapsed), "over": False}
     return {
+        **_coach_context(attempt),
         "editor_fields": editor_fields,
         "speaking": mmss(round(words * 60 / WORDS_PER_MINUTE)),
         "timer": timer,
@@ -300,7 +306,7 @@ def attempt_reveal(request: HtmxHttpRequest, session_id: int, position: int) -> 
         return redirect(attempt.get_absolute_url() + "#guidance")
     attempt.refresh_from_db()
     # The reveal saved the answer too: hand the page its new version out of band.
-    context = _attempt_context(request, attempt, oob_version=True)
+    context = _attempt_context(request, attempt, oob_version=True, reveal=True)
     return render(request, "practice/attempt_detail.html#guidance", context)
 
 
@@ -416,3 +422,237 @@ def progress(request: HtmxHttpRequest) -> HttpResponse:
         ("By competency", board.competencies),
     ]
     return render(request, "practice/progress.html", {"board": board, "readiness": readiness})
+
+
+# --- the answer coach ---------------------------------------------------------------------
+
+# Coach codes that correspond to a red flag of the bank: shown beside it as a suggestion.
+COACH_FLAGS = {
+    "blames_others": "blaming-others",
+    "we_instead_of_i": "we-not-i",
+    "result_not_quantified": "no-result",
+    "missing_result": "no-result",
+    "too_long": "rambling",
+    "filler_words": "unclear-explanation",
+}
+PART_LABELS = {
+    "situation": "Situation",
+    "task": "Task",
+    "action": "Action",
+    "result": "Result",
+    "answer": "Answer",
+}
+
+
+def highlight(text: str, findings: list[dict]) -> list[tuple[str, str]]:
+    """Split `text` into (segment, code) pairs, code "" for plain text, so the template can
+    escape every segment and wrap the flagged ones in <mark>. Overlaps keep the first."""
+    spans = []
+    for finding in findings:
+        evidence = finding.get("evidence") or ""
+        start = text.find(evidence) if evidence else -1
+        if start >= 0:
+            spans.append((start, start + len(evidence), finding["code"]))
+    segments, cursor = [], 0
+    for start, end, code in sorted(spans):
+        if start < cursor:
+            continue
+        if start > cursor:
+            segments.append((text[cursor:start], ""))
+        segments.append((text[start:end], code))
+        cursor = end
+    if cursor < len(text):
+        segments.append((text[cursor:], ""))
+    return segments
+
+
+def coach_view_parts(parts: dict[str, str], findings: list[dict]) -> list[dict]:
+    """Each written part with its highlighted segments and its findings."""
+    shown = []
+    for part, text in parts.items():
+        mine = [f for f in findings if f.get("part") == part]
+        if text.strip() or mine:
+            shown.append(
+                {"label": PART_LABELS[part], "segments": highlight(text, mine), "findings": mine}
+            )
+    return shown
+
+
+def _coach_context(attempt: Attempt) -> dict:
+    parts = (
+        {p: getattr(attempt, p) for p in ("situation", "task", "action", "result")}
+        if attempt.uses_star
+        else {"answer": attempt.answer}
+    )
+    findings = attempt.coach_findings or []
+    return {
+        "coach_parts": coach_view_parts(parts, findings),
+        "coach_overall": [f for f in findings if not f.get("part")],
+        "coach_flags": {COACH_FLAGS[f["code"]] for f in findings if f["code"] in COACH_FLAGS},
+    }
+
+
+@require_POST
+@login_required
+def attempt_check(request: HtmxHttpRequest, session_id: int, position: int) -> HttpResponse:
+    attempt = _get_attempt(request, session_id, position)
+    posted = _apply_post(request, attempt)
+    if not posted.ok:
+        return _refused(request, attempt, posted)
+    attempt.refresh_from_db()
+    services.attempt_coach(attempt=attempt)
+    if not request.htmx:
+        return redirect(attempt.get_absolute_url() + "#coach")
+    context = _attempt_context(request, attempt, oob_version=True)
+    return render(request, "practice/attempt_detail.html#coach", context)
+
+
+# --- stories ------------------------------------------------------------------------------
+
+HEALTHY = (8, 12)  # stories in a healthy bank
+COVERED_TWICE = 2
+
+
+def _user_story(request: HtmxHttpRequest, pk: int) -> Story:
+    return get_object_or_404(Story.objects.for_user(request.user), pk=pk)
+
+
+@require_GET
+@login_required
+def story_list(request: HtmxHttpRequest) -> HttpResponse:
+    stories = list(Story.objects.for_user(request.user).prefetch_related("competencies"))
+    competencies = list(Competency.objects.order_by("name"))
+    covered = {s.pk: {c.pk for c in s.competencies.all()} for s in stories}
+    rows = []
+    for comp in competencies:
+        ticks = [comp.pk in covered[s.pk] for s in stories]
+        rows.append({"competency": comp, "ticks": ticks, "count": sum(ticks)})
+    gaps = [r["competency"] for r in rows if r["count"] == 0]
+    # Behavioral questions to practise for each gap: one query for all gaps.
+    suggestions: dict[int, list] = {c.pk: [] for c in gaps}
+    for comp_id, key, prompt in (
+        Question.competencies.through.objects.filter(
+            competency__in=gaps, question__status="published", question__category="behavioral"
+        )
+        .order_by("competency_id", "question__key")
+        .values_list("competency_id", "question__key", "question__prompt")
+    ):
+        if len(suggestions[comp_id]) < 3:
+            suggestions[comp_id].append({"key": key, "prompt": prompt})
+    for row in rows:
+        row["suggestions"] = suggestions.get(row["competency"].pk, [])
+    twice = sum(r["count"] >= COVERED_TWICE for r in rows)
+    context = {
+        "stories": stories,
+        "rows": rows,
+        "gaps": gaps,
+        "twice": twice,
+        "competency_total": len(competencies),
+        "healthy": HEALTHY[0] <= len(stories) <= HEALTHY[1] and twice == len(competencies),
+        "healthy_range": HEALTHY,
+    }
+    return render(request, "practice/story_list.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def story_create(request: HtmxHttpRequest) -> HttpResponse:
+    form = StoryForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        story = form.save(commit=False)
+        story.user = request.user
+        story.save()
+        form.save_m2m()
+        messages.success(request, "Story saved.")
+        return redirect(story)
+    return render(request, "practice/story_form.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def story_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    story = _user_story(request, pk)
+    form = StoryForm(request.POST or None, instance=story)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Story saved.")
+        return redirect(story)
+    findings = None
+    if request.GET.get("check"):
+        findings = [asdict(f) for f in analyze(story.parts())]
+    context = {"form": form, "story": story, "findings": findings}
+    if findings is not None:
+        context["coach_parts"] = coach_view_parts(story.parts(), findings)
+        context["coach_overall"] = [f for f in findings if not f.get("part")]
+    template_name = "practice/story_form.html"
+    if request.htmx.target == "coach":
+        template_name += "#coach"
+    return render(request, template_name, context)
+
+
+@require_POST
+@login_required
+def story_delete(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    story = _user_story(request, pk)
+    story.delete()
+    messages.success(request, f"Deleted the story “{story.title}”.")
+    return redirect("stories:list")
+
+
+@require_POST
+@login_required
+def attempt_save_story(request: HtmxHttpRequest, session_id: int, position: int) -> HttpResponse:
+    attempt = _get_attempt(request, session_id, position)
+    posted = _apply_post(request, attempt)
+    if not posted.ok:
+        return _refused(request, attempt, posted)
+    attempt.refresh_from_db()
+    story = services.story_from_attempt(attempt=attempt)
+    messages.success(request, "Saved as a story: give it a short title and check its competencies.")
+    if request.htmx:
+        return HttpResponseClientRedirect(story.get_absolute_url())
+    return redirect(story)
+
+
+@require_GET
+@login_required
+@vary_on_headers("HX-Request", "HX-Target")
+def story_picker(request: HtmxHttpRequest, session_id: int, position: int) -> HttpResponse:
+    attempt = _get_attempt(request, session_id, position)
+    wanted = set(attempt.question.competencies.values_list("pk", flat=True))
+    stories = list(Story.objects.for_user(request.user).prefetch_related("competencies"))
+    for s in stories:
+        s.matching = len(wanted & {c.pk for c in s.competencies.all()})
+    stories.sort(key=lambda s: (-s.matching, s.title.lower()))
+    context = {"attempt": attempt, "session": attempt.session, "stories": stories}
+    template_name = "practice/story_picker.html"
+    if request.htmx.target == "story-picker":
+        template_name += "#story-picker"
+    return render(request, template_name, context)
+
+
+@require_POST
+@login_required
+def attempt_use_story(request: HtmxHttpRequest, session_id: int, position: int) -> HttpResponse:
+    attempt = _get_attempt(request, session_id, position)
+    try:
+        story_id = int(request.POST.get("story", ""))
+    except ValueError as exc:
+        raise Http404("No such story.") from exc
+    story = _user_story(request, story_id)
+    try:
+        services.attempt_use_story(
+            attempt=attempt, story=story, version=int(request.POST.get("version", -1))
+        )
+    except (services.StaleAnswer, ValueError):
+        messages.error(
+            request,
+            "This answer changed in another tab, so the story wasn't used. Reload and try again.",
+        )
+    else:
+        messages.success(request, f"Filled in from “{story.title}”: now adapt it to this question.")
+    if request.htmx:
+        return HttpResponseLocation(
+            attempt.get_absolute_url(), target="#attempt-body", swap="outerHTML"
+        )
+    return redirect(attempt)

@@ -47,3 +47,22 @@ def bucket(pct) -> int:
 @register.filter
 def percent(value) -> str:
     return f"{round(100 * float(value))}%"
+
+
+COACH_LABELS = {
+    "missing_situation": "Situation missing",
+    "missing_task": "Task missing",
+    "missing_action": "Action missing",
+    "missing_result": "Result missing",
+    "result_not_quantified": "Result not measured",
+    "blames_others": "Blames others",
+    "we_instead_of_i": "“We” instead of “I”",
+    "filler_words": "Filler words",
+    "too_short": "Too short",
+    "too_long": "Too long",
+}
+
+
+@register.filter
+def coach_label(code: str) -> str:
+    return COACH_LABELS.get(code, code)

@@ -15,10 +15,11 @@ from django.urls import reverse
 from accounts import data
 from accounts.services import profile_for
 from practice import services
-from practice.models import Attempt, PracticeSession, Rating, ReviewCard, ReviewLog
+from practice.models import Attempt, PracticeSession, Rating, ReviewCard, ReviewLog, Story
 from questions.models import Category, Question
 from tests.factories import (
     AttemptFactory,
+    CompetencyFactory,
     PracticeSessionFactory,
     QuestionFactory,
     RedFlagFactory,
@@ -55,6 +56,12 @@ def history(user):
                 attempt.save()
                 attempt.red_flags.set([flag])
             services.attempt_rate(attempt=attempt, rating=rating, elapsed=95)
+    story = Story.objects.create(
+        user=user, title="Fraud rescue", action="I rebuilt it.", tags=["fraud"]
+    )
+    story.questions.add(story_q := Question.objects.get(key="story"))
+    story.competencies.add(CompetencyFactory(slug="ownership"))
+    Attempt.objects.filter(session__user=user, question=story_q).update(story=story)
     profile = profile_for(user)
     profile.daily_goal = 7
     profile.interview_date = date(2026, 4, 1)
@@ -147,6 +154,9 @@ def test_json_export_holds_everything_the_user_owns(auth_client, user, other_use
     )
     assert first["covered_points"] == [0, 2] and "café-grade" in first["action"]
     assert payload["suggested_questions"][0]["prompt"] == "A suggested question?"
+    assert payload["stories"][0]["title"] == "Fraud rescue"
+    assert payload["stories"][0]["competencies"] == ["ownership"]
+    assert payload["sessions"][0]["attempts"][0]["story"] == payload["stories"][0]["uuid"]
 
 
 def test_markdown_and_csv_exports(auth_client, user):
@@ -180,7 +190,7 @@ def test_export_import_export_is_identical_and_idempotent(user):
     user.delete()
     newcomer = UserFactory()
     counts = data.import_data(newcomer, exported.encode())
-    assert counts == {"sessions": 3, "attempts": 3, "reviews": 3}
+    assert counts == {"sessions": 3, "attempts": 3, "reviews": 3, "stories": 1}
     assert data.export_json(newcomer) == exported
     schedule = list(
         ReviewCard.objects.filter(user=newcomer)
@@ -191,6 +201,7 @@ def test_export_import_export_is_identical_and_idempotent(user):
         "sessions": 0,
         "attempts": 0,
         "reviews": 0,
+        "stories": 0,
     }
     assert Attempt.objects.filter(session__user=newcomer).count() == 3
     assert ReviewLog.objects.filter(card__user=newcomer).count() == 3
@@ -247,9 +258,12 @@ def test_import_through_the_page(auth_client, user):
     exported = data.export_json(user)
     PracticeSession.objects.filter(user=user).delete()
     ReviewCard.objects.filter(user=user).delete()
+    Story.objects.filter(user=user).delete()
     upload = SimpleUploadedFile("data.json", exported.encode(), content_type="application/json")
     response = auth_client.post(reverse("account_data_import"), {"file": upload}, follow=True)
-    assert "Imported 3 session(s), 3 answer(s) and 3 review(s)" in response.content.decode()
+    assert (
+        "Imported 3 session(s), 3 answer(s), 3 review(s) and 1 story" in response.content.decode()
+    )
     bad = SimpleUploadedFile("data.json", b"[1, 2", content_type="application/json")
     page = auth_client.post(reverse("account_data_import"), {"file": bad})
     assert page.status_code == 200 and "Nothing was imported" in page.content.decode()

@@ -81,7 +81,8 @@ def test_password_reset_sends_a_working_link(client, user):
         {"new_password1": PASSWORD, "new_password2": PASSWORD},
     )
     assert done["Location"] == reverse("password_reset_complete")
-    assert client.login(username=user.username, password=PASSWORD)
+    logged_in = client.post(reverse("login"), {"username": user.username, "password": PASSWORD})
+    assert logged_in.status_code == 302 and "_auth_user_id" in client.session
 
 
 def test_change_password(client, user):

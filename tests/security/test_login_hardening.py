@@ -1,0 +1,125 @@
+"""Log-in hardening: throttling (django-axes), password rules, session rotation, cookies."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.urls import reverse
+
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+LOGIN = reverse("login")
+PASSWORD = "correct horse battery staple"
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def attempt(client, username, password, ip="203.0.113.7"):
+    return client.post(LOGIN, {"username": username, "password": password}, REMOTE_ADDR=ip)
+
+
+def test_repeated_wrong_passwords_lock_that_username_from_that_address(client):
+    user = UserFactory(username="target")
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        assert attempt(client, "target", "guess").status_code == 200  # the form again
+    locked = attempt(client, "target", "guess")
+    assert locked.status_code == 429
+    assert "Too many failed log-ins" in locked.content.decode()
+    assert "15 minutes" in locked.content.decode()
+    # Even the right password is refused now: guessing has stopped paying.
+    right = attempt(client, "target", PASSWORD)
+    assert right.status_code == 429 and "_auth_user_id" not in client.session
+    # The same person from another address, and other users from this one, still get in.
+    assert attempt(client, "target", PASSWORD, ip="198.51.100.1").status_code == 302
+    client.logout()
+    UserFactory(username="neighbour")
+    assert attempt(client, "neighbour", PASSWORD).status_code == 302
+    assert user.pk
+
+
+def test_a_successful_log_in_resets_the_count(client):
+    UserFactory(username="forgetful")
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        attempt(client, "forgetful", "guess")
+    assert attempt(client, "forgetful", PASSWORD).status_code == 302
+    client.logout()
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        assert attempt(client, "forgetful", "guess").status_code == 200
+    assert attempt(client, "forgetful", PASSWORD).status_code == 302
+
+
+def test_behind_a_proxy_the_address_is_the_one_the_proxy_appended(client, settings):
+    settings.BEHIND_HTTPS_PROXY = True
+    UserFactory(username="proxied")
+    for i in range(settings.AXES_FAILURE_LIMIT):
+        # The client forges the first address each time; the proxy appends the real one.
+        client.post(
+            LOGIN,
+            {"username": "proxied", "password": "guess"},
+            REMOTE_ADDR="10.0.0.1",
+            HTTP_X_FORWARDED_FOR=f"192.0.2.{i}, 203.0.113.9",
+        )
+    forged = client.post(
+        LOGIN,
+        {"username": "proxied", "password": PASSWORD},
+        REMOTE_ADDR="10.0.0.1",
+        HTTP_X_FORWARDED_FOR="192.0.2.200, 203.0.113.9",
+    )
+    assert forged.status_code == 429
+
+
+@pytest.mark.parametrize(
+    "password, message",
+    [
+        ("short1", "too short"),
+        ("password123", "too common"),
+        ("48213957261", "entirely numeric"),
+        ("newcomer-2026", "too similar to the username"),
+    ],
+)
+def test_weak_passwords_are_refused_at_sign_up(client, password, message):
+    response = client.post(
+        reverse("signup"),
+        {"username": "newcomer-2026", "password1": password, "password2": password},
+    )
+    assert response.status_code == 200
+    assert message in response.content.decode()
+
+
+def test_the_session_key_changes_at_log_in(client):
+    UserFactory(username="rotated")
+    session = client.session  # an anonymous session, as a visitor would have
+    session["probe"] = 1
+    session.save()
+    before = client.cookies[settings.SESSION_COOKIE_NAME].value
+    assert attempt(client, "rotated", PASSWORD).status_code == 302
+    after = client.cookies[settings.SESSION_COOKIE_NAME].value
+    assert after != before
+
+
+def production_settings(**extra: str) -> dict[str, str]:
+    code = (
+        "import django, json; django.setup(); from django.conf import settings as s; "
+        "print(json.dumps([s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, "
+        "s.SESSION_COOKIE_HTTPONLY, s.DEBUG, s.AXES_ENABLED]))"
+    )
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "interview_prep.settings",
+        "DEBUG": "0",
+        "SECRET_KEY": "a-production-like-secret-key-that-is-long-enough-0123456789abcdef",
+        **extra,
+    }
+    env.pop("SESSION_COOKIE_SECURE", None)
+    env.pop("CSRF_COOKIE_SECURE", None)
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True
+    )
+    return out.stdout
+
+
+def test_cookies_are_secure_and_throttling_on_under_production_settings():
+    assert production_settings().strip() == "[true, true, true, false, true]"

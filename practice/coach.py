@@ -26,7 +26,13 @@ PART_ORDER = (*STAR_PARTS, FREE_PART)
 
 # A STAR part with fewer words than this cannot do its job. The action carries the answer,
 # so it needs more than the others.
-MIN_PART_WORDS = {"situation": 6, "task": 6, "action": 10, "result": 6}
+MIN_PART_WORDS = {"situation": 4, "task": 4, "action": 10, "result": 4}
+# A short part (under SHORT_PART_WORDS) must still carry this many content words: "Our fraud
+# model missed new merchants." does its job, "This was at my last company." does not.
+SHORT_PART_WORDS = 8
+MIN_CONTENT_WORDS = 4
+# A result this short is thin even with a number in it ("Fixed: 5%.").
+MIN_QUANTIFIED_RESULT_WORDS = 3
 
 # Whole-answer length, in words over the STAR parts (or the free-text answer).
 TOO_SHORT_WORDS = 100  # fewer words than this: too brief to show any depth
@@ -139,8 +145,26 @@ _MISSING_MESSAGES = {
 }
 
 
+_FUNCTION_WORDS = _word_set(
+    "a an the this that these those it its it's i me my we our us you your he she they them "
+    "their his her was were is are be been am had has have do did does at in on of to for "
+    "with by from as after before then there here so and but or just all some very really "
+    "what which who when where how um uh like basically well ok okay yes no not "
+    # Words that name no scene at all: "Work project, last year." "At my old job."
+    "work job company project team year years last previous old time ago once back place role"
+)
+
+
 def _is_thin(part: str, text: str) -> bool:
-    return word_count(text) < MIN_PART_WORDS[part]
+    words = WORD_RE.findall(text)
+    if part == "result" and _is_quantified(text):  # "Latency fell by 40%." does its job
+        return len(words) < MIN_QUANTIFIED_RESULT_WORDS
+    if len(words) < MIN_PART_WORDS[part]:
+        return True
+    if len(words) >= SHORT_PART_WORDS:
+        return False
+    content = [w for w in words if _norm(w) not in _FUNCTION_WORDS]
+    return len(content) < MIN_CONTENT_WORDS
 
 
 # --- Quantified result ---------------------------------------------------------------------
@@ -206,19 +230,44 @@ def _we_instead_of_i(text: str) -> tuple[int, int, str] | None:
     return None  # pragma: no cover - every word lies in a sentence
 
 
+# In a free-text answer "we" is often generic ("we take the log, then we sum") or
+# hypothetical ("we'd add a canary"), so only a told story counts: "we" + a past-tense verb.
+_IRREGULAR_PAST = _word_set(
+    "built made set ran wrote took found chose got put saw sent kept cut left led did had went "
+    "began brought bought spent held met paid read rebuilt rewrote split spun swapped stood "
+    "struck taught told thought tried won drove fed fought froze gave grew hit knew lost"
+)
+_WE_PAST_RE = re.compile(
+    r"\bwe\s+(?:(?:also|then|just|first|finally|quickly|eventually|all|both|later|soon)\s+)?"
+    r"([A-Za-z]+)\b",
+    re.I,
+)
+FREE_WE_PAST_MIN = 3
+
+
+def _we_told_story(text: str) -> bool:
+    """Whether a free-text answer tells a past story as "we" did this, "we" did that."""
+    past = 0
+    for match in _WE_PAST_RE.finditer(text):
+        verb = match.group(1).lower()
+        if verb in _IRREGULAR_PAST or (verb.endswith("ed") and len(verb) > 4):
+            past += 1
+    return past >= FREE_WE_PAST_MIN
+
+
 # --- Blaming others ------------------------------------------------------------------------
 
 _ROLES = (
     r"manager|boss|lead|supervisor|director|vp|cto|ceo|pm|product\s+manager|product\s+owner"
     r"|colleague|coworker|co-worker|teammate|peer|engineer|analyst|scientist|developer"
     r"|contractor|vendor|client|customer|stakeholder|team|department|employer|company"
-    r"|consultant|business|management|leadership"
+    r"|consultant|business|management|leadership|intern|junior|new\s+hire|guys?"
 )
 _DETERMINERS = r"my|the|that|this|those|these"
 # "my manager", "the data team", "my former employer", "the other teams"; up to two
 # modifiers, none of them another determiner (so "that the data team" starts at "the").
 _PERSON_NOUN = (
-    rf"\b(?:{_DETERMINERS})\s+(?:(?!(?:{_DETERMINERS}|a|an|our)\b)[\w-]+\s+){{0,2}}"
+    rf"\b(?:{_DETERMINERS})\s+(?:(?!(?:{_DETERMINERS}|a|an|our)\b)[\w'’-]+\s+){{0,2}}"
     rf"(?:{_ROLES})s?\b"
 )
 # Groups named without a determiner ("management never listened").
@@ -257,14 +306,15 @@ _CLAUSE_STARTERS = {
 # Predicative use only ("they were lazy.", "lazy about docs"), never attributive ("lazy
 # evaluation", "a useless dashboard"), which usually describes a thing.
 _PREDICATIVE = (
-    r"(?=\s*(?:[.,;:!?)\"'’”]|$)|\s+(?:and|but|or|so|because|as|at|about|with|when|from|in|on"
+    r"(?=\s*(?:[.,;:!?)\"'’”–—]|$)|\s+-\s|\s+(?:and|but|or|so|because|as|at|about|with|when|from|in|on"
     r"|to|too|again|anyway)\b)"
 )
 _N_T = r"(?:n['’]t|\s+not)"
 # Judgments that only make sense of people, so they may follow a bare "they".
 _HUMAN_JUDGMENT = (
     rf"(?:incompetent|clueless|lazy|inept|negligent|careless|unprofessional|arrogant|idiotic"
-    rf"|moronic){_PREDICATIVE}"
+    rf"|moronic|obstructive){_PREDICATIVE}"
+    r"|out\s+of\s+(?:their|his|her)\s+depth"
     r"|\b(?:idiots?|morons?|clowns|amateurs)\b"
     # "didn't care about latency" is usually a neutral statement of priorities; only the
     # bare "didn't care" or "didn't care enough" reads as a judgment.
@@ -280,13 +330,17 @@ _HUMAN_JUDGMENT = (
     r"|(?:threw|throws?|thrown)\s+(?:me|us)\s+under\s+the\s+bus"
 )
 # "they messed up the schema" (active) is about people; "it was messed up" is about things.
-_ACTIVE_JUDGMENT = r"(?:messed|screwed)(?:\s+(?:it|this|that|things|everything))?\s+up\b"
+_ACTIVE_JUDGMENT = (
+    r"(?:messed|screwed)(?:\s+(?:it|this|that|things|everything))?\s+up\b"
+    r"|broke\s+(?:it|everything|prod(?:uction)?\b|the\s+(?:build|pipeline|model|site|job|release))"
+)
 # Judgments that also fit things ("they were useless" may mean the features): only used
 # with a named person or group, or he/she.
 _ANY_JUDGMENT = (
     rf"(?:useless|sloppy|hopeless|terrible|awful|horrible|garbage|rubbish"
     rf"|a\s+(?:joke|mess|disaster|nightmare)){_PREDICATIVE}"
     r"|to\s+blame\b"
+    rf"|(?:was{_N_T}|were{_N_T})\s+(?:any|much)\s+(?:help|use)\b|(?:was|were)\s+no\s+help\b"
 )
 _JUDGMENT_RE = re.compile(
     rf"\b(?:(?P<human>{_HUMAN_JUDGMENT})|(?P<active>{_ACTIVE_JUDGMENT})|(?P<any>{_ANY_JUDGMENT}))",
@@ -313,7 +367,7 @@ _LINK_WORDS = _word_set(
     "both kind sort of a an bunch complete total absolute bit little seemed seem seems acted "
     "acting got became become turned out to who the ones one apparently consistently "
     "repeatedly constantly often usually essentially somewhat rather fairly downright "
-    "plain ever"
+    "plain ever at time there back in charge um uh erm like"
 )
 # Every judgment above contains one of these words. Most answers contain none, and a set
 # lookup is much cheaper than running the judgment patterns over every sentence.
@@ -322,11 +376,16 @@ _BLAME_TRIGGERS = _word_set(
     "idiot idiots moron morons clowns amateurs care bothered ball doing clue impossible "
     "nightmare terrible awful horrible listen listened listens bus messed screwed useless "
     "sloppy hopeless garbage rubbish joke mess disaster blame fault incompetence laziness "
-    "carelessness sloppiness negligence ineptitude arrogance cluelessness unprofessionalism"
+    "carelessness sloppiness negligence ineptitude arrogance cluelessness unprofessionalism "
+    "obstructive depth help use bless save depended tell business bothered job jobs knows "
+    "know-it-all know-it-alls thanks kindly politely mildly charitably nicely gently generously "
+    "broke run led managed"
 )
 _BE_WORDS = {"was", "were", "is", "are", "be", "been", "being", "am", "got"}
 # An aside between commas, e.g. "My manager, who had been there for years, was clueless".
 _ASIDE_RE = re.compile(r",\s*(?:who|which|whom|whose)\b[^,]*,")
+# A short aside of any kind: "was, to put it politely, incompetent"; "they, um, couldn't".
+_SHORT_ASIDE_RE = re.compile(r",(?:\s*[\w'’]+){1,4}\s*,")
 _FIRST_PERSON_RE = re.compile(r"\b(?:i|we)\b", re.I)
 _NEGATORS = {"not", "never", "no", "without", "instead", "rather", "nobody", "neither", "nor"}
 
@@ -338,12 +397,28 @@ def _negated_before(sentence: str, index: int) -> bool:
     return any(w in _NEGATORS or w.endswith("n't") for w in words)
 
 
+# A short phrase placing the person: "the PM on the project", "my manager at the time".
+_PLACE_RE = re.compile(
+    r"^\s+(?:on|at|in|from|of|for)\s+(?:(?:the|that|this|their|our|my)\s+)?"
+    r"(?:[\w'’-]+\s+)?[\w'’-]+(?=\s+\w)",
+    re.I,
+)
+
+
 def _links(gap: str) -> list[str] | None:
     """The linking words between a person and a judgment, or None if they don't link."""
+    place = _PLACE_RE.match(gap)
+    if place and not re.search(r"\b(?:i|me|we|us)\b", place.group(), re.I):
+        gap = gap[place.end() :]
     for aside in _ASIDE_RE.findall(gap):
         if _FIRST_PERSON_RE.search(aside):
             return None
     gap = _ASIDE_RE.sub(" ", gap)
+    for aside in _SHORT_ASIDE_RE.findall(gap):
+        words = {_norm(w) for w in _TOKEN_RE.findall(aside)}
+        if _FIRST_PERSON_RE.search(aside) or words & (_NEGATORS | {"me", "my", "us", "our"}):
+            return None
+    gap = _SHORT_ASIDE_RE.sub(" ", gap)
     if re.search(r"[^\w\s,'’]", gap):  # a dash, colon or bracket starts another clause
         return None
     words = [_norm(w) for w in _TOKEN_RE.findall(gap)]
@@ -363,7 +438,52 @@ def _person_matches(sentence: str) -> list[re.Match[str]]:
     return people
 
 
+# Belittling idioms that are about people whoever they name: "bless him", "can't write a
+# Helm chart to save their lives", "couldn't tell a model from a spreadsheet", "run by people
+# who...", "if QA did their job", "thanks to the data team, we lost a month".
+_THEM = r"(?:their|his|her)"
+_CANT = r"(?:can['’]?t|cannot|could\s?n['’]?t|could\s+not)"
+_IDIOM_BLAME_RE = re.compile(
+    rf"\bbless\s+(?:him|her|them)\b"
+    rf"|\b{_CANT}\s+[\w\s'’-]{{1,60}}?\bto\s+save\s+{_THEM}\s+li(?:fe|ves)\b"
+    rf"|\b{_CANT}\s+[\w\s'’-]{{1,60}}?\bif\s+{_THEM}\s+(?:li(?:fe|ves)|jobs?|bonus(?:es)?)"
+    r"\s+depended\s+on\s+it\b"
+    rf"|\b{_CANT}\s+tell\s+(?:a|an|the)\s+[\w-]+\s+from\s+(?:a|an|the)\s+[\w-]+"
+    r"|\b(?:run|led|managed)\s+by\s+(?:people|someone|folks|clowns|amateurs)\s+who"
+    r"(?:['’]d|\s+had|\s+have)?\s+(?:never|no\s+business|no\s+idea|no\s+clue)\b"
+    r"|\bhad\s+no\s+business\s+(?:running|leading|managing|being|making)\b"
+    rf"|\bnever\s+[\w\s'’-]{{1,40}}?\bin\s+{_THEM}\s+(?:whole\s+|entire\s+)?li(?:fe|ves)\b"
+    rf"|\bnever\s+(?:actually\s+|even\s+|once\s+|really\s+)?bothered\s+to\b"
+    rf"|\bif\s+(?:they|he|she|[A-Z][\w-]*|the\s+[\w-]+(?:\s+[\w-]+)?)\s+(?:had\s+)?"
+    rf"(?:did|done)\s+{_THEM}\s+jobs?\b"
+    r"|\bthinks?\s+(?:he|she|they)\s+knows?\s+(?:everything|it\s+all|best)\b|\bknow-it-alls?\b"
+    rf"|\bthanks\s+to\s+(?:{_PERSON_NOUN}|them|him|her)\s*,?\s+(?:we|I)\s+(?:lost|wasted|missed"
+    r"|had\s+to\s+redo|slipped)\b"
+    r"|\bto\s+put\s+it\s+(?:kindly|politely|mildly|charitably|nicely|gently|generously)\b",
+    re.I,
+)
+# "to put it kindly" is only sarcasm about someone when a person comes before it.
+_SARCASM_MARKER_RE = re.compile(r"^to\s+put\s+it\b", re.I)
+
+
+def _idiom_blame(sentence: str) -> str | None:
+    for match in _IDIOM_BLAME_RE.finditer(sentence):
+        if _negated_before(sentence, match.start()) and not match.group().lower().startswith(
+            ("never", "can", "could")
+        ):
+            continue
+        if _SARCASM_MARKER_RE.match(match.group()):
+            people = [p for p in _person_matches(sentence) if p.end() <= match.start()]
+            if not people:
+                continue
+            return sentence[people[-1].start() : match.end()]
+        return match.group()
+    return None
+
+
 def _blame_in_sentence(sentence: str) -> str | None:
+    if idiom := _idiom_blame(sentence):
+        return idiom
     for match in _POSSESSIVE_BLAME_RE.finditer(sentence):
         if not _negated_before(sentence, match.start()):
             return match.group()
@@ -560,14 +680,17 @@ def analyze(parts: dict[str, str]) -> list[Finding]:
                     )
                 )
         # A thin action already has its own finding; "we" in it would only repeat that.
-        if name == "action" and not _is_thin(name, text) and (we := _we_instead_of_i(text)):
+        checks_we = (name == "action" and not _is_thin(name, text)) or (
+            name == FREE_PART and _we_told_story(text)
+        )
+        if checks_we and (we := _we_instead_of_i(text)):
             we_count, i_count, sentence = we
             findings.append(
                 Finding(
                     "we_instead_of_i",
                     name,
                     sentence,
-                    f'Your action says "we" {we_count} times and "I" {i_count} times, so your '
+                    f'Your {name} says "we" {we_count} times and "I" {i_count} times, so your '
                     'own part is unclear. Say what you personally did: "I built...", '
                     '"I proposed...".',
                 )

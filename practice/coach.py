@@ -262,19 +262,21 @@ _ROLES = (
     r"|colleague|coworker|co-worker|teammate|peer|engineer|analyst|scientist|developer"
     r"|contractor|vendor|client|customer|stakeholder|team|department|employer|company"
     r"|consultant|business|management|leadership|intern|junior|new\s+hire|guys?"
+    r"|author|researcher|ops|qa|devops|sre|sales|marketing|people|folks|staff|architect"
+    r"|founder|executive|exec|partner|sysadmin|admin|devs?"
 )
-_DETERMINERS = r"my|the|that|this|those|these"
+_DETERMINERS = r"my|our|their|the|that|this|those|these"
 # "my manager", "the data team", "my former employer", "the other teams"; up to two
 # modifiers, none of them another determiner (so "that the data team" starts at "the").
 _PERSON_NOUN = (
-    rf"\b(?:{_DETERMINERS})\s+(?:(?!(?:{_DETERMINERS}|a|an|our)\b)[\w'’-]+\s+){{0,2}}"
+    rf"\b(?:{_DETERMINERS})\s+(?:(?!(?:{_DETERMINERS}|a|an|i|we)\b)[\w'’-]+\s+){{0,2}}"
     rf"(?:{_ROLES})s?\b"
 )
 # Groups named without a determiner ("management never listened").
 _BARE_GROUP = (
     r"\b(?:(?:senior|upper|middle|executive)\s+)?(?:management|leadership)\b"
     r"|\b(?:colleagues|coworkers|co-workers|teammates|stakeholders|other\s+teams?"
-    r"|other\s+engineers)\b"
+    r"|other\s+engineers|ops|devops|qa|sre|sales|marketing|hr|legal|researchers|analysts)\b"
 )
 _PRONOUN = r"\b(?:they(?:['’](?:re|ve|d))?|he(?:['’](?:s|d))?|she(?:['’](?:s|d))?)(?![\w'’])"
 _PERSON_RE = re.compile(
@@ -321,8 +323,10 @@ _HUMAN_JUDGMENT = (
     rf"|did{_N_T}\s+(?:really\s+)?care(?!\s+(?:about|whether|if|for|much|as|how|what|which"
     r"|who|to)\b)"
     rf"|could{_N_T}\s+care\s+less|could{_N_T}\s+be\s+bothered|never\s+bothered"
+    rf"|(?:can['’]?t|cannot|could\s?n['’]?t)\s+be\s+trusted\b"
     r"|dropped\s+the\s+ball"
-    r"|no\s+(?:idea|clue)\s+what\s+(?:they|he|she)\s+(?:was|were)\s+doing"
+    r"|no\s+(?:idea|clue)\s+what\s+(?:they|he|she)\s+(?:was\s+doing|were\s+doing|wanted|needed"
+    r"|meant|was\s+talking\s+about|were\s+talking\s+about)"
     rf"|did{_N_T}\s+know\s+what\s+(?:they|he|she)\s+(?:was|were)\s+doing"
     rf"|no\s+clue{_PREDICATIVE}"
     r"|(?:impossible|a\s+nightmare|terrible|awful|horrible)\s+to\s+work\s+with"
@@ -333,6 +337,9 @@ _HUMAN_JUDGMENT = (
 _ACTIVE_JUDGMENT = (
     r"(?:messed|screwed)(?:\s+(?:it|this|that|things|everything))?\s+up\b"
     r"|broke\s+(?:it|everything|prod(?:uction)?\b|the\s+(?:build|pipeline|model|site|job|release))"
+    r"|(?:delivered|produced|wrote|shipped|handed\s+over|sent)\s+(?:us\s+|me\s+)?"
+    r"(?:garbage|rubbish|junk|trash|nonsense)\b"
+    r"|ignored\s+(?:all\s+)?(?:our|my|us|me)\b"
 )
 # Judgments that also fit things ("they were useless" may mean the features): only used
 # with a named person or group, or he/she.
@@ -340,6 +347,8 @@ _ANY_JUDGMENT = (
     rf"(?:useless|sloppy|hopeless|terrible|awful|horrible|garbage|rubbish"
     rf"|a\s+(?:joke|mess|disaster|nightmare)){_PREDICATIVE}"
     r"|to\s+blame\b"
+    # "they never read the config" may be about services: only with a named person or he/she.
+    r"|never\s+(?:really\s+|even\s+|once\s+)?(?:cared|read|reads|replied|answered)\b"
     rf"|(?:was{_N_T}|were{_N_T})\s+(?:any|much)\s+(?:help|use)\b|(?:was|were)\s+no\s+help\b"
 )
 _JUDGMENT_RE = re.compile(
@@ -353,7 +362,8 @@ _POSSESSIVE_BLAME_RE = re.compile(
     r"(?:(?:own|complete|total|sheer|utter|obvious)\s+)?"
     r"(?:fault(?=\s*(?:[.,;:!?)]|$|\s+(?:that|for|and|but|really|entirely|anyway)\b))"
     r"|incompetence|laziness|carelessness|sloppiness|negligence|ineptitude|arrogance"
-    r"|cluelessness|unprofessionalism|sloppy\s+work"
+    r"|cluelessness|unprofessionalism|sloppy\s+work|dithering|indecision|meddling|ignorance"
+    r"|bungling|stubbornness"
     rf"|mess{_PREDICATIVE})",
     re.I,
 )
@@ -379,7 +389,9 @@ _BLAME_TRIGGERS = _word_set(
     "carelessness sloppiness negligence ineptitude arrogance cluelessness unprofessionalism "
     "obstructive depth help use bless save depended tell business bothered job jobs knows "
     "know-it-all know-it-alls thanks kindly politely mildly charitably nicely gently generously "
-    "broke run led managed"
+    "broke run led managed cared read reads replied answered trusted wanted needed meant "
+    "talking delivered produced wrote shipped sent junk trash nonsense ignored dithering "
+    "indecision meddling ignorance bungling stubbornness wisdom typical optional idea"
 )
 _BE_WORDS = {"was", "were", "is", "are", "be", "been", "being", "am", "got"}
 # An aside between commas, e.g. "My manager, who had been there for years, was clueless".
@@ -459,7 +471,10 @@ _IDIOM_BLAME_RE = re.compile(
     r"|\bthinks?\s+(?:he|she|they)\s+knows?\s+(?:everything|it\s+all|best)\b|\bknow-it-alls?\b"
     rf"|\bthanks\s+to\s+(?:{_PERSON_NOUN}|them|him|her)\s*,?\s+(?:we|I)\s+(?:lost|wasted|missed"
     r"|had\s+to\s+redo|slipped)\b"
-    r"|\bto\s+put\s+it\s+(?:kindly|politely|mildly|charitably|nicely|gently|generously)\b",
+    r"|\bto\s+put\s+it\s+(?:kindly|politely|mildly|charitably|nicely|gently|generously)\b"
+    rf"|\bin\s+{_THEM}\s+(?:infinite\s+)?wisdom\b|\btypical\s+of\s+(?:him|her|them)\b"
+    r"|\boptional\s+(?:for\s+(?:them|him|her)|over\s+there)\b"
+    rf"|(?:{_PERSON_NOUN}['’]s|\b{_THEM})\s+idea\s+of\s+(?:a|an)\s+[\w-]+(?:\s+[\w-]+)?\s+(?:was|is)\b",
     re.I,
 )
 # "to put it kindly" is only sarcasm about someone when a person comes before it.

@@ -248,6 +248,20 @@ BLAME_CASES = [
     ),
     ("situation", "The intern broke production on a Friday.", "The intern broke production"),
     ("result", "It would have been caught if QA did their job.", "if QA did their job"),
+    ("action", "The offshore team delivered garbage.", "The offshore team delivered garbage"),
+    ("action", "I asked, but ops, as usual, ignored our tickets.", "ops, as usual, ignored our"),
+    (
+        "situation",
+        "The PM kept changing his mind because he had no idea what he wanted.",
+        "he had no idea what he wanted",
+    ),
+    ("situation", "He never read the analyses I sent him.", "He never read"),
+    (
+        "situation",
+        "The research team, in their infinite wisdom, shipped a notebook.",
+        "in their infinite wisdom",
+    ),
+    ("action", "Our analysts can't be trusted with a schema.", "Our analysts can't be trusted"),
 ]
 
 
@@ -305,6 +319,9 @@ NO_BLAME_SENTENCES = [
     "A schema change broke production, so I added a contract test.",
     "I broke the build twice in my first week and learned to run the tests locally.",
     "If I had done my job properly, the alert would have fired.",
+    "The workers never read the new config, so they never picked up the flag.",
+    "Our team was great and the analysts were generous with their time.",
+    "I ignored my own advice about canaries once, and it cost me a weekend.",
 ]
 
 

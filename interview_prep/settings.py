@@ -107,7 +107,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 5,
     }
     # Tests use a real file, not shared-cache memory, so concurrency behaves as in production.
-    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "test-db.sqlite3")}
+    # TEST_DATABASE_NAME lets two test runs share a checkout without sharing a file.
+    DATABASES["default"]["TEST"] = {
+        "NAME": os.environ.get("TEST_DATABASE_NAME", str(BASE_DIR / "test-db.sqlite3"))
+    }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -209,3 +212,16 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# --- Load benchmark (issue 8; `make bench`) ------------------------------------------------
+# BENCH=1 adds the bare baselines the benchmark compares pages with (interview_prep/bench.py):
+# /__bench/ok (a Django view) and /__bench/wsgi-ok (answered before Django). Never set it in
+# production; without it neither address exists.
+BENCH = env_bool("BENCH", default=False)
+# DATABASE_POOL=1 on PostgreSQL: psycopg's connection pool (needs psycopg[pool]) instead of
+# one persistent connection per process. Django refuses pooling with persistent connections.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool(
+    "DATABASE_POOL", default=False
+):
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = True

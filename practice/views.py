@@ -46,11 +46,7 @@ START_FORMS = {Mode.DRILL: DrillForm, Mode.MOCK: MockForm, Mode.REVIEW: ReviewFo
 def _drill_choices() -> dict:
     return {
         "competencies": list(Competency.objects.values_list("slug", "name")),
-        "tags": list(
-            Tag.objects.filter(questions__status="published")
-            .distinct()
-            .values_list("slug", flat=True)
-        ),
+        "tags": list(Tag.objects.published().values_list("slug", flat=True)),
     }
 
 
@@ -467,11 +463,11 @@ def highlight(text: str, findings: list[dict]) -> list[tuple[str, str]]:
 
 
 def coach_view_parts(parts: dict[str, str], findings: list[dict]) -> list[dict]:
-    """Each written part with its highlighted segments and its findings."""
+    """Each part the coach has something to say about, highlighted, with its findings."""
     shown = []
     for part, text in parts.items():
         mine = [f for f in findings if f.get("part") == part]
-        if text.strip() or mine:
+        if mine:
             shown.append(
                 {"label": PART_LABELS[part], "segments": highlight(text, mine), "findings": mine}
             )

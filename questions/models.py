@@ -61,8 +61,20 @@ class Competency(models.Model):
         return self.name
 
 
+class TagQuerySet(models.QuerySet["Tag"]):
+    def published(self) -> TagQuerySet:
+        """Tags of at least one published question: one EXISTS per tag, not a join over
+        every tagging made DISTINCT (the bank may hold tens of thousands of questions)."""
+        taggings = Question.tags.through.objects.filter(
+            tag=models.OuterRef("pk"), question__status=Status.PUBLISHED
+        )
+        return self.filter(models.Exists(taggings))
+
+
 class Tag(models.Model):
     slug = models.SlugField(unique=True, max_length=60)
+
+    objects = TagQuerySet.as_manager()
 
     class Meta:
         ordering = ["slug"]
@@ -208,7 +220,14 @@ class Question(models.Model):
 
     class Meta:
         ordering = ["category", "key"]
-        indexes = [models.Index(fields=["status", "category", "difficulty"])]
+        indexes = [
+            models.Index(fields=["status", "category", "difficulty"]),
+            # Covers the bank's shape (published counts per category and stage) that the home
+            # page and the dashboard read: an index-only scan instead of reading every row.
+            models.Index(fields=["status", "category", "stage"]),
+            # The bank's list order: a page of 25 is read in order, not sorted from all rows.
+            models.Index(fields=["status", "category", "key"]),
+        ]
 
     def __str__(self) -> str:
         return self.key

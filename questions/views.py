@@ -64,11 +64,7 @@ def question_list(request: HtmxHttpRequest) -> HttpResponse:
     form = QuestionFilterForm(
         request.GET,
         competencies=list(Competency.objects.values_list("slug", "name")),
-        tags=list(
-            Tag.objects.filter(questions__status="published")
-            .distinct()
-            .values_list("slug", flat=True)
-        ),
+        tags=list(Tag.objects.published().values_list("slug", flat=True)),
     )
     form.is_valid()  # invalid fields are reported and ignored; valid ones still filter
     filters = {name: form.cleaned_data.get(name) for name in FILTER_FIELDS}

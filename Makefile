@@ -11,16 +11,16 @@ PYTHON ?= $(shell for p in python3.14 python3.13 python3.12 python3; do \
 	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null \
 	&& { command -v $$p; break; }; done)
 
-.PHONY: run test test-fast lint format install migrate clean
+.PHONY: run test test-fast lint audit lock format install migrate clean bench
 
 $(PY):
 	@if [ -z "$(PYTHON)" ]; then echo "Python 3.12 or newer is needed (none found on PATH)." >&2; exit 1; fi
 	@echo "Creating $(VENV) with $(PYTHON)"
 	$(PYTHON) -m venv $(VENV)
 
-$(VENV)/.installed: pyproject.toml | $(PY)
+$(VENV)/.installed: pyproject.toml requirements.lock | $(PY)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e ".[dev]"
+	$(PY) -m pip install --quiet -e ".[dev]" -c requirements.lock
 	@touch $@
 
 install: $(VENV)/.installed
@@ -43,13 +43,27 @@ test: install
 test-fast: install
 	$(VENV)/bin/pytest -m "not browser"
 
-lint: install
+lint: install audit
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+
+# Known vulnerabilities in the locked versions (PyPI's advisory data; needs the network).
+audit: install
+	$(VENV)/bin/pip-audit -r requirements.lock --no-deps --disable-pip --progress-spinner off
+
+# Re-pin requirements.lock to what is installed (after changing pyproject.toml).
+lock: install
+	$(PY) -m pip list --format=freeze --exclude-editable \
+		| grep -viE '^(pip|setuptools|wheel)==' > requirements.lock
 
 format: install
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
+
+# Load benchmark under gunicorn + wrk (docs/performance.md): SQLite, plus PostgreSQL when
+# DATABASE_URL points at one. DB=postgres (or both) starts a throwaway PostgreSQL if it doesn't.
+bench: install
+	$(PY) bench/run.py $(if $(DB),--db $(DB)) $(if $(BENCH_DURATION),--duration $(BENCH_DURATION))
 
 clean:
 	rm -rf $(VENV) staticfiles

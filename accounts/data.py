@@ -16,6 +16,7 @@ from datetime import date, datetime
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils.dateparse import parse_datetime
 
 from practice.models import (
@@ -28,7 +29,7 @@ from practice.models import (
     Story,
 )
 from practice.scheduling import card_rebuild
-from questions.models import Competency, Question, RedFlag
+from questions.models import Competency, Question, RedFlag, Status
 
 from .models import MAX_RETENTION, MIN_RETENTION, Profile
 
@@ -253,6 +254,16 @@ def _parse(value: str | None) -> datetime | None:
     return parse_datetime(value) if value else None
 
 
+def _is_finding(value: Any) -> bool:
+    """The shape the coach stores (practice.coach.Finding); pages index into it."""
+    return (
+        isinstance(value, dict)
+        and isinstance(value.get("code"), str)
+        and all(isinstance(value.get(k, ""), str) for k in ("evidence", "message"))
+        and (value.get("part") is None or isinstance(value["part"], str))
+    )
+
+
 def validate(
     data: Any, *, question_keys: set[str], flag_slugs: set[str], competency_slugs: set[str]
 ) -> list[str]:
@@ -379,10 +390,11 @@ def validate(
                     f"{aw}.story",
                     "refers to no story in this file",
                 )
+                findings = a.get("coach_findings", [])
                 c.need(
-                    isinstance(a.get("coach_findings", []), list),
+                    isinstance(findings, list) and all(map(_is_finding, findings)),
                     f"{aw}.coach_findings",
-                    "must be a list",
+                    "must be a list of findings (objects with text code, part, evidence, message)",
                 )
                 for name in ("started_at", "saved_at", "revealed_at", "rated_at", "coached_at"):
                     c.moment(a.get(name), f"{aw}.{name}")
@@ -431,7 +443,12 @@ def import_data(user, raw: bytes) -> dict[str, int]:
                 "(is the file complete?)"
             ]
         ) from exc
-    questions = {q.key: q for q in Question.objects.only("pk", "key", "category")}
+    # Only questions a candidate can have met: published, retired (past answers stay readable)
+    # or already practised here. Drafts and suggestions must not be reachable by naming them.
+    visible = Q(status__in=[Status.PUBLISHED, Status.RETIRED]) | Q(attempts__session__user=user)
+    questions = {
+        q.key: q for q in Question.objects.filter(visible).distinct().only("pk", "key", "category")
+    }
     flags = {slug: pk for slug, pk in RedFlag.objects.values_list("slug", "pk")}
     competencies = {c.slug: c for c in Competency.objects.all()}
     errors = validate(

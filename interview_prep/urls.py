@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -18,3 +19,8 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("admin/", admin.site.urls),
 ]
+
+if settings.BENCH:  # the load benchmark's bare view; absent unless BENCH=1
+    from interview_prep import bench
+
+    urlpatterns.append(path("__bench/ok", bench.ok))

@@ -1,7 +1,8 @@
 """The progress dashboard: readiness, practice over time, streaks, forecast, weak spots.
 
-Six queries whatever the history size (settings, attempts, cards, the published bank's
-shape, competency membership, the review log); everything else is computed here.
+Seven queries whatever the history size (settings, attempts, cards, the published bank's
+shape, competency sizes, the competencies of the user's questions, the review log);
+everything else is computed here.
 """
 
 from __future__ import annotations
@@ -157,9 +158,17 @@ def dashboard(user, *, now: datetime | None = None) -> Dashboard:
         .annotate(n=Count("pk"))
         .order_by()
     )
+    # Competency sizes are counted by the database (a dozen rows, not one per membership);
+    # only the memberships of questions the user has cards for are fetched.
+    through = Question.competencies.through.objects.filter(question__status="published")
+    sizes = list(
+        through.values_list("competency__slug", "competency__name")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
     membership = list(
-        Question.competencies.through.objects.filter(question__status="published").values_list(
-            "question_id", "competency__slug", "competency__name"
+        through.filter(question_id__in=[c.question_id for c in cards]).values_list(
+            "question_id", "competency__slug"
         )
     )
 
@@ -172,8 +181,9 @@ def dashboard(user, *, now: datetime | None = None) -> Dashboard:
             stages[stage].total += n
     competencies: dict[str, Area] = {}
     comps_of: dict[int, list[str]] = defaultdict(list)
-    for question_id, slug, name in membership:
-        competencies.setdefault(slug, Area(name, slug)).total += 1
+    for slug, name, n in sizes:
+        competencies[slug] = Area(name, slug, total=n)
+    for question_id, slug in membership:
         comps_of[question_id].append(slug)
     planned = scheduling.plan(
         cards, now=now, retention=profile.desired_retention, interview=profile.interview_date

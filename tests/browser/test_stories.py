@@ -36,7 +36,7 @@ def test_story_journey(live_server, page: Page, bank):
     page.get_by_label("Action").fill(
         "We traced the gap to a stale merchant feature. We rebuilt the pipeline and we retrained."
     )
-    page.get_by_label("Result").fill("The team was happy with it.")
+    page.get_by_label("Result").fill("The fraud team was happy and the holiday peak went smoothly.")
     page.get_by_label("Ownership").check()
     page.get_by_role("button", name="Save story").click()
     expect(page.get_by_text("Story saved.")).to_be_visible()
@@ -65,6 +65,6 @@ def test_story_journey(live_server, page: Page, bank):
         re.compile("^We traced the gap")
     )
     expect(coach.locator('mark[data-code="result_not_quantified"]')).to_have_text(
-        "The team was happy with it."
+        "The fraud team was happy and the holiday peak went smoothly."
     )
     expect(coach).to_contain_text("Result not measured")

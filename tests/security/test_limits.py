@@ -1,0 +1,110 @@
+"""Size limits on uploads and text, each refused with the limit named and nothing changed."""
+
+import json
+
+import pytest
+from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from accounts import data
+from accounts.data import export_json
+from practice.models import MAX_ANSWER_CHARS, Attempt, Story
+from questions import formats
+from questions.models import Question
+from questions.services import MAX_TEXT
+
+pytestmark = pytest.mark.django_db
+MB = 1024 * 1024
+
+
+def text_of(response) -> str:
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_an_oversize_data_import_is_refused_with_the_limit(world):
+    assert data.MAX_IMPORT_BYTES == 10 * MB  # the page and the message say "10 MB"
+    body = b" " * (data.MAX_IMPORT_BYTES + 1)
+    upload = SimpleUploadedFile("data.json", body, content_type="application/json")
+    page = text_of(world.client("owner").post(reverse("account_data_import"), {"file": upload}))
+    assert "Nothing was imported" in page and "the limit is 10 MB" in page
+
+
+def test_oversize_admin_imports_are_refused_with_the_limit(world):
+    client = world.client("curator")
+    url = reverse("admin:questions_question_import")
+    big = SimpleUploadedFile("big.json", b" " * (formats.MAX_IMPORT_BYTES + 1))
+    page = text_of(client.post(url, {"file": big}))
+    assert f"the limit is {formats.MAX_IMPORT_BYTES // MB} MB" in page
+    many = json.dumps([{}] * (formats.MAX_IMPORT_ITEMS + 1)).encode()
+    page = text_of(client.post(url, {"file": SimpleUploadedFile("many.json", many)}))
+    assert f"the limit is {formats.MAX_IMPORT_ITEMS:,} per import" in page
+    assert Question.objects.count() == 3  # the world's, nothing imported
+
+
+def test_an_oversize_admin_import_text_is_refused_with_the_limit(world):
+    item = {
+        "key": "too-long",
+        "prompt": "x" * (MAX_TEXT + 1),
+        "category": "technical",
+        "assesses": "",
+        "tip": "",
+        "key_points": [],
+        "follow_ups": [],
+        "difficulty": "mid",
+        "stage": "",
+        "competencies": [],
+        "tags": [],
+        "red_flags": [],
+        "status": "draft",
+    }
+    upload = SimpleUploadedFile("one.json", json.dumps([item]).encode())
+    url = reverse("admin:questions_question_import")
+    page = text_of(world.client("curator").post(url, {"file": upload}))
+    assert f"prompt is longer than {MAX_TEXT} characters" in page
+
+
+def test_an_oversize_answer_is_refused_with_the_limit_and_the_text_kept(world):
+    too_long = "word " * (MAX_ANSWER_CHARS // 5) + "x"
+    url = world.attempt.get_absolute_url() + "save/"
+    page = text_of(world.client("owner").post(url, {"version": 0, "action": too_long}))
+    assert f"the limit is {MAX_ANSWER_CHARS:,}" in page
+    assert Attempt.objects.get(pk=world.attempt.pk).action == ""
+
+
+def test_oversize_story_fields_are_refused_with_the_limit(world):
+    client = world.client("owner")
+    body = {"title": "t" * 121, "action": "a" * (MAX_ANSWER_CHARS + 1), "tags": "x" * 301}
+    page = text_of(client.post(reverse("stories:create"), body))
+    assert f"The limit is {MAX_ANSWER_CHARS:,} characters" in page
+    assert "at most 120 characters" in page and "at most 300 characters" in page
+    assert Story.objects.count() == 1  # the world's
+
+
+def test_oversize_suggestions_are_refused_with_the_limit(world):
+    body = {"prompt": "p" * 1001, "category": "technical", "why": "w" * 2001}
+    page = text_of(world.client("owner").post(reverse("questions:suggest"), body))
+    assert "at most 1000 characters" in page and "at most 2000 characters" in page
+    assert not Question.objects.filter(suggested_by__isnull=False).exists()
+
+
+def test_oversize_texts_in_a_data_import_are_refused_with_the_limit(world):
+    export = json.loads(export_json(world.users["owner"]))
+    export["stories"][0]["action"] = "a" * 20_001
+    export["stories"][0]["title"] = "t" * 121
+    world.story.delete()  # so the file is importable apart from its sizes
+    upload = SimpleUploadedFile("data.json", json.dumps(export).encode())
+    page = text_of(world.client("owner").post(reverse("account_data_import"), {"file": upload}))
+    assert "at most 20,000 characters" in page and "1 to 120 characters" in page
+    assert not Story.objects.exists()
+
+
+def test_request_bodies_over_djangos_limits_are_refused(world):
+    client = world.client("owner")
+    url = world.attempt.get_absolute_url() + "save/"
+    huge = "x" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 1)
+    assert client.post(url, {"version": 0, "notes": huge}).status_code == 400
+    fields = {f"f{n}": "1" for n in range(settings.DATA_UPLOAD_MAX_NUMBER_FIELDS + 1)}
+    assert client.post(url, {"version": 0, **fields}).status_code == 400
+    assert Attempt.objects.get(pk=world.attempt.pk).version == 0

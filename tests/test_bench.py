@@ -1,0 +1,54 @@
+"""The load benchmark's bare baselines exist only with BENCH=1 (interview_prep/bench.py)."""
+
+import importlib
+
+import pytest
+from django.urls import clear_url_caches
+
+import interview_prep.urls
+from interview_prep.bench import RAW_OK_PATH, with_raw_ok
+
+
+@pytest.fixture
+def bench_urls(settings):
+    settings.BENCH = True
+    importlib.reload(interview_prep.urls)
+    clear_url_caches()
+    yield
+    settings.BENCH = False
+    importlib.reload(interview_prep.urls)
+    clear_url_caches()
+
+
+@pytest.mark.django_db
+def test_bench_view_does_not_exist_by_default(client):
+    assert client.get("/__bench/ok").status_code == 404
+
+
+def test_bench_view_says_ok_without_touching_the_database(bench_urls, client):
+    # No django_db mark: any query would fail the test.
+    response = client.get("/__bench/ok")
+    assert response.status_code == 200
+    assert response.content == b"ok"
+
+
+def test_wsgi_application_is_unwrapped_by_default():
+    from interview_prep import wsgi
+
+    assert wsgi.application.__class__.__name__ == "WSGIHandler"
+
+
+def test_raw_wsgi_baseline_answers_before_django_and_passes_the_rest_on():
+    calls = []
+
+    def app(environ, start_response):
+        calls.append(environ["PATH_INFO"])
+        start_response("404 Not Found", [])
+        return [b""]
+
+    wrapped = with_raw_ok(app)
+    statuses = []
+    body = wrapped({"PATH_INFO": RAW_OK_PATH}, lambda status, headers: statuses.append(status))
+    assert (statuses, body, calls) == (["200 OK"], [b"ok"], [])
+    wrapped({"PATH_INFO": "/questions/"}, lambda status, headers: statuses.append(status))
+    assert calls == ["/questions/"]

@@ -1,8 +1,9 @@
 """The progress dashboard: readiness, practice over time, streaks, forecast, weak spots.
 
-Seven queries whatever the history size (settings, attempts, cards, the published bank's
-shape, competency sizes, the competencies of the user's questions, the review log);
-everything else is computed here.
+A fixed number of queries whatever the history size: settings, attempts, cards, the
+competencies of the user's questions and the review log, plus the bank version; the bank's
+shape and competency sizes are counted once per bank version and cached. Everything else is
+computed here.
 """
 
 from __future__ import annotations
@@ -11,11 +12,12 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
+from django.core.cache import cache
 from django.db.models import Count
 from django.utils import timezone
 
 from accounts.models import Profile
-from questions.models import Category, Question, Stage
+from questions.models import BANK_CACHE_SECONDS, Category, Question, Stage, bank_version
 
 from . import scheduling
 from .models import Attempt, Rating, ReviewCard
@@ -134,6 +136,23 @@ def streaks(days: set[date], today: date) -> tuple[int, int]:
     return current, best
 
 
+def _bank_counts() -> tuple[list, list]:
+    shape = list(
+        Question.objects.published()
+        .values_list("category", "stage")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    # Competency sizes are counted by the database (a dozen rows, not one per membership).
+    sizes = list(
+        Question.competencies.through.objects.filter(question__status="published")
+        .values_list("competency__slug", "competency__name")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return shape, sizes
+
+
 def dashboard(user, *, now: datetime | None = None) -> Dashboard:
     now = now or timezone.now()
     today = timezone.localdate(now)
@@ -152,20 +171,13 @@ def dashboard(user, *, now: datetime | None = None) -> Dashboard:
             "question"
         )
     )
-    shape = (
-        Question.objects.published()
-        .values_list("category", "stage")
-        .annotate(n=Count("pk"))
-        .order_by()
+    # The bank's shape and competency sizes are the same for everyone: counted once per bank
+    # version (questions.models.BankState) and cached.
+    shape, sizes = cache.get_or_set(
+        f"bank:{bank_version()}:dashboard-shape", _bank_counts, BANK_CACHE_SECONDS
     )
-    # Competency sizes are counted by the database (a dozen rows, not one per membership);
-    # only the memberships of questions the user has cards for are fetched.
     through = Question.competencies.through.objects.filter(question__status="published")
-    sizes = list(
-        through.values_list("competency__slug", "competency__name")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
+    # Only the memberships of questions the user has cards for are fetched.
     membership = list(
         through.filter(question_id__in=[c.question_id for c in cards]).values_list(
             "question_id", "competency__slug"

@@ -59,13 +59,17 @@ def _filtered(filters: dict) -> object:
     return qs
 
 
+QUESTION_TEXTS = ("assesses", "tip", "key_points", "follow_ups", "search_text")
+
+
 def due_queue(user, *, now, profile: Profile | None = None) -> list[scheduling.Planned]:
     """The user's questions due by the end of today, most urgent first (published only)."""
     profile = profile or Profile.objects.get_or_create(user=user)[0]
     cards = list(
-        ReviewCard.objects.filter(user=user, question__status="published").select_related(
-            "question"
-        )
+        ReviewCard.objects.filter(user=user, question__status="published")
+        .select_related("question")
+        # Scheduling needs the card; callers need the question's identity, not its texts.
+        .defer(*(f"question__{f}" for f in QUESTION_TEXTS))
     )
     planned = scheduling.plan(
         cards, now=now, retention=profile.desired_retention, interview=profile.interview_date

@@ -277,3 +277,38 @@ class Question(models.Model):
         """Recompute search_text from the saved tags (call after changing tags)."""
         self.search_text = self.build_search_text([t.slug for t in self.tags.all()])
         Question.objects.filter(pk=self.pk).update(search_text=self.search_text)
+
+
+# How long a rendering of the bank is kept. Entries are keyed by the bank version, so this
+# only frees memory: a change to the bank is seen at once.
+BANK_CACHE_SECONDS = 3600
+
+
+class BankState(models.Model):
+    """One row whose `version` changes whenever anything shown from the bank changes.
+
+    Pages cache what they render from the bank (the list's results and filters, a question's
+    guidance) under this version, so every process sees a change at once and nobody is shown
+    a stale bank: a change bumps the version, and the old cache entries are never read again.
+    The bump happens in the same transaction as the change (questions/signals.py).
+    """
+
+    version = models.PositiveBigIntegerField(default=1)
+
+    class Meta:
+        verbose_name = "bank state"
+
+    def __str__(self) -> str:
+        return f"bank version {self.version}"
+
+
+def bank_version() -> int:
+    """The bank's current version: one primary-key lookup."""
+    row = BankState.objects.filter(pk=1).values_list("version", flat=True).first()
+    return row or 0
+
+
+def bump_bank_version() -> None:
+    """Invalidate every cached rendering of the bank (call after bulk writes too)."""
+    if not BankState.objects.filter(pk=1).update(version=models.F("version") + 1):
+        BankState.objects.get_or_create(pk=1, defaults={"version": 2})

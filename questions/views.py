@@ -3,11 +3,13 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Page, Paginator
+from django.core.cache import cache
+from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_GET, require_http_methods
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import push_url
@@ -18,7 +20,17 @@ from practice.models import Attempt
 from practice.services import due_queue
 
 from .forms import QuestionFilterForm, SuggestionForm
-from .models import CATEGORY_BLURBS, Category, Competency, Question, RedFlag, Stage, Tag
+from .models import (
+    BANK_CACHE_SECONDS,
+    CATEGORY_BLURBS,
+    Category,
+    Competency,
+    Question,
+    RedFlag,
+    Stage,
+    Tag,
+    bank_version,
+)
 from .services import SuggestionLimit, suggestion_submit
 
 PAGE_SIZE = 25
@@ -29,12 +41,16 @@ FILTER_FIELDS = ("q", "category", "difficulty", "stage", "competency", "tag")
 
 @require_GET
 def home(request: HtmxHttpRequest) -> HttpResponse:
-    # One query: published questions counted per category and stage.
-    rows = (
-        Question.objects.published()
-        .values_list("category", "stage")
-        .annotate(n=Count("pk"))
-        .order_by()
+    # Published questions counted per category and stage: one query per bank version.
+    rows = cache.get_or_set(
+        f"bank:{bank_version()}:shape",
+        lambda: list(
+            Question.objects.published()
+            .values_list("category", "stage")
+            .annotate(n=Count("pk"))
+            .order_by()
+        ),
+        BANK_CACHE_SECONDS,
     )
     by_category: Counter[str] = Counter()
     by_stage: Counter[str] = Counter()
@@ -58,14 +74,32 @@ def home(request: HtmxHttpRequest) -> HttpResponse:
     return render(request, "questions/home.html", context)
 
 
+def _filter_choices(version: int) -> tuple[list, list]:
+    """The competency and tag choices of the filter form, cached per bank version."""
+
+    def build() -> tuple[list, list]:
+        return (
+            list(Competency.objects.values_list("slug", "name")),
+            list(Tag.objects.published().values_list("slug", flat=True)),
+        )
+
+    return cache.get_or_set(f"bank:{version}:filter-choices", build, BANK_CACHE_SECONDS)
+
+
+def _page_number(raw: str | None) -> int:
+    """The page asked for, as the pushed URL shows it (the paginator clamps it)."""
+    try:
+        return max(1, int(raw or 1))
+    except ValueError:
+        return 1
+
+
 @require_GET
 @vary_on_headers("HX-Request", "HX-Target")
 def question_list(request: HtmxHttpRequest) -> HttpResponse:
-    form = QuestionFilterForm(
-        request.GET,
-        competencies=list(Competency.objects.values_list("slug", "name")),
-        tags=list(Tag.objects.published().values_list("slug", flat=True)),
-    )
+    version = bank_version()
+    competencies, tags = _filter_choices(version)
+    form = QuestionFilterForm(request.GET, competencies=competencies, tags=tags)
     form.is_valid()  # invalid fields are reported and ignored; valid ones still filter
     filters = {name: form.cleaned_data.get(name) for name in FILTER_FIELDS}
     questions = Question.objects.published()
@@ -79,42 +113,60 @@ def question_list(request: HtmxHttpRequest) -> HttpResponse:
     if filters["tag"]:
         questions = questions.for_tag(filters["tag"])
 
-    page = Paginator(questions.with_lists(), PAGE_SIZE).get_page(request.GET.get("page"))
+    raw_page = request.GET.get("page")
+    # Lazy: the results are rendered inside a fragment cached per bank version and filters,
+    # so on a cache hit no query for them runs at all.
+    page = SimpleLazyObject(lambda: Paginator(questions.with_lists(), PAGE_SIZE).get_page(raw_page))
     active = {name: value for name, value in filters.items() if value}
-    context = {"form": form, "page": page, "active": active, "filter_query": urlencode(active)}
+    filter_query = urlencode(active)
+    context = {
+        "form": form,
+        "page": page,
+        "active": active,
+        "filter_query": filter_query,
+        "bank_version": version,
+        "results_key": f"{filter_query}&page={raw_page or ''}",
+        "form_key": request.GET.urlencode(),
+        "cache_seconds": BANK_CACHE_SECONDS,
+    }
     template_name = "questions/question_list.html"
     if request.htmx.target == "question-results":
         template_name += "#question-results"
     response = render(request, template_name, context)
     if request.htmx.target == "question-results":
         # Push a clean, shareable address (no empty parameters) for back, reload and sharing.
-        response = push_url(response, request.path + _page_suffix(context["filter_query"], page))
+        response = push_url(response, request.path + _page_suffix(filter_query, raw_page))
     return response
 
 
-def _page_suffix(filter_query: str, page: Page) -> str:
+def _page_suffix(filter_query: str, raw_page: str | None) -> str:
     parts = [filter_query] if filter_query else []
-    if page.number > 1:
-        parts.append(f"page={page.number}")
+    if (number := _page_number(raw_page)) > 1:
+        parts.append(f"page={number}")
     return "?" + "&".join(parts) if parts else ""
 
 
 @require_GET
 def question_detail(request: HtmxHttpRequest, key: str) -> HttpResponse:
-    question = get_object_or_404(
-        Question.objects.published().prefetch_related(
-            "tags",
-            "competencies",
-            Prefetch("red_flags", queryset=RedFlag.objects.order_by("title")),
-        ),
-        key=key,
-    )
-    # Tags every question carries for bookkeeping say nothing about the topic.
-    tag_ids = [t.pk for t in question.tags.all() if t.slug not in NON_TOPIC_TAGS]
-    competency_ids = [c.pk for c in question.competencies.all()]
-    related = list(
-        Question.objects.related_to(question, tag_ids=tag_ids, competency_ids=competency_ids)[:6]
-    )
+    version = bank_version()
+    question = get_object_or_404(Question.objects.published(), key=key)
+
+    def side() -> dict:
+        flags = list(question.red_flags.order_by("title"))
+        tags = list(question.tags.all())
+        competencies = list(question.competencies.all())
+        # Tags every question carries for bookkeeping say nothing about the topic.
+        tag_ids = [t.pk for t in tags if t.slug not in NON_TOPIC_TAGS]
+        related = Question.objects.related_to(
+            question, tag_ids=tag_ids, competency_ids=[c.pk for c in competencies]
+        )
+        return {
+            "flags": flags,
+            "tags": tags,
+            "competencies": competencies,
+            "related": list(related[:6]),
+        }
+
     attempts = []
     if request.user.is_authenticated:
         # The user's own attempts only, newest first.
@@ -124,11 +176,16 @@ def question_detail(request: HtmxHttpRequest, key: str) -> HttpResponse:
             .select_related("session")
             .order_by("-session__created_at", "-pk")[:5]
         )
-    return render(
-        request,
-        "questions/question_detail.html",
-        {"question": question, "related": related, "attempts": attempts},
-    )
+    context = {
+        "question": question,
+        # Lazy: the side panel (red flags, competencies, tags, related questions) is rendered
+        # inside a fragment cached per bank version, so a cache hit queries none of it.
+        "side": SimpleLazyObject(side),
+        "attempts": attempts,
+        "bank_version": version,
+        "cache_seconds": BANK_CACHE_SECONDS,
+    }
+    return render(request, "questions/question_detail.html", context)
 
 
 @require_GET

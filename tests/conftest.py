@@ -14,6 +14,17 @@ def _plain_static_storage(settings):
     }
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    # Cached renderings are keyed by the bank version, which every test database starts at
+    # the same value: start each test with an empty cache.
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def user(db):
     return UserFactory()

@@ -14,28 +14,65 @@ def mmss(seconds) -> str:
 CHART_HEIGHT = 110  # plot area height of the bar charts, above the axis at y=120
 
 
+# The chart filters return text: Django localises every number it prints (slow when a
+# chart prints hundreds of them), and SVG coordinates must not be localised anyway.
+
+
 @register.filter
 def mul(value, factor) -> int:
     return int(value) * int(factor)
 
 
 @register.filter
-def bar_h(value, maximum) -> int:
+def at(index, step_offset: str) -> str:
+    """A chart coordinate: index * step + offset, with "step,offset" as the argument."""
+    step, offset = (int(part) for part in step_offset.split(","))
+    return str(int(index) * step + offset)
+
+
+@register.filter
+def num(value) -> str:
+    """An integer as plain digits."""
+    return str(int(value))
+
+
+def _bar_h(value, maximum) -> int:
     return round(CHART_HEIGHT * int(value) / max(int(maximum), 1))
 
 
 @register.filter
-def bar_y(value, maximum) -> int:
-    return 120 - bar_h(value, maximum)
+def bar_h(value, maximum) -> str:
+    return str(_bar_h(value, maximum))
 
 
 @register.filter
-def heat_level(value, maximum) -> int:
+def bar_y(value, maximum) -> str:
+    return str(120 - _bar_h(value, maximum))
+
+
+@register.filter
+def heat_level(value, maximum) -> str:
     """0 for none, then 1-4 by quarter of the busiest day."""
     value, maximum = int(value), int(maximum)
     if not value or not maximum:
-        return 0
-    return min(4, 1 + (4 * (value - 1)) // maximum)
+        return "0"
+    return str(min(4, 1 + (4 * (value - 1)) // maximum))
+
+
+_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+@register.filter
+def day_month(day) -> str:
+    """ "3 Nov", as |date:"j M" gives in English, for the hundreds of chart labels."""
+    return f"{day.day} {_MONTHS[day.month - 1]}"
+
+
+@register.filter
+def weekday_day_month(day) -> str:
+    """ "Mon 3 Nov", as |date:"D j M" gives in English."""
+    return f"{_DAYS[day.weekday()]} {day.day} {_MONTHS[day.month - 1]}"
 
 
 @register.filter

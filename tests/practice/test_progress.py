@@ -159,11 +159,13 @@ def make_history(user, n: int):
 @pytest.mark.parametrize("n", [1, 500])
 def test_dashboard_query_count_is_fixed(auth_client, user, django_assert_num_queries, n):
     make_history(user, n)
-    # session, user, profile, attempts, cards+questions, bank shape, competency sizes,
-    # competencies of the user's questions, review log
-    with django_assert_num_queries(9):
+    # session, user, profile, attempts, cards+questions, bank version, bank shape,
+    # competency sizes, competencies of the user's questions, review log
+    with django_assert_num_queries(10):
         response = auth_client.get(reverse("progress"))
     assert response.status_code == 200
+    with django_assert_num_queries(8):  # the bank's counts are cached for its version
+        auth_client.get(reverse("progress"))
 
 
 def test_dashboard_is_fast_with_5000_attempts(auth_client, user):

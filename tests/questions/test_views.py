@@ -36,7 +36,9 @@ def test_home_shows_published_counts_per_category(client):
 
 def test_home_query_count_is_fixed(client, django_assert_num_queries):
     make_questions(5)
-    with django_assert_num_queries(1):  # published questions counted per category
+    with django_assert_num_queries(2):  # the bank version, the bank's shape
+        client.get(reverse("home"))
+    with django_assert_num_queries(1):  # the shape is cached for this bank version
         client.get(reverse("home"))
 
 
@@ -127,15 +129,21 @@ def test_unpublished_questions_are_not_listed(client):
 @pytest.mark.parametrize("n", [1, 60])
 def test_list_query_count_is_fixed(client, django_assert_num_queries, n):
     make_questions(n)
-    # 1 competency choices, 2 tag choices, 3 count, 4 page rows, 5 tags, 6 competencies
-    with django_assert_num_queries(6):
-        client.get(LIST, {"tag": "drift", "competency": "ownership", "q": "question"})
+    query = {"tag": "drift", "competency": "ownership", "q": "question"}
+    # 1 bank version, 2 competency choices, 3 tag choices, 4 count, 5 page rows, 6 tags,
+    # 7 competencies
+    with django_assert_num_queries(7):
+        client.get(LIST, query)
+    with django_assert_num_queries(1):  # the same filters again: the bank version only
+        client.get(LIST, query)
 
 
 @pytest.mark.parametrize("n", [1, 60])
 def test_htmx_list_query_count_is_fixed(client, django_assert_num_queries, n):
     make_questions(n)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
+        client.get(LIST, {"q": "question"}, **HTMX_RESULTS)
+    with django_assert_num_queries(1):
         client.get(LIST, {"q": "question"}, **HTMX_RESULTS)
 
 
@@ -194,9 +202,36 @@ def test_detail_404_for_unknown_key_uses_our_page(client):
 @pytest.mark.parametrize("n", [1, 60])
 def test_detail_query_count_is_fixed(client, django_assert_num_queries, n):
     questions = make_questions(n)
-    # 1 question, 2 tags, 3 competencies, 4 red flags, 5 related questions
-    with django_assert_num_queries(5):
+    # 1 bank version, 2 question, 3 tags, 4 competencies, 5 red flags, 6 related questions
+    with django_assert_num_queries(6):
         client.get(questions[0].get_absolute_url())
+    with django_assert_num_queries(2):  # cached: the bank version and the question
+        client.get(questions[0].get_absolute_url())
+
+
+def test_a_change_to_the_bank_is_seen_at_once(client):
+    """Cached renderings are keyed by the bank version; every kind of change bumps it."""
+    question = QuestionFactory(prompt="Original wording of the prompt?")
+    other = QuestionFactory()
+    flag = RedFlagFactory(title="First flag title")
+    client.get(LIST)
+    client.get(question.get_absolute_url())
+
+    question.prompt = "Reworded prompt?"
+    question.save()
+    assert "Reworded prompt?" in client.get(LIST).content.decode()
+
+    question.red_flags.add(flag)  # a many-to-many change
+    assert "First flag title" in client.get(question.get_absolute_url()).content.decode()
+    flag.title = "Renamed flag"
+    flag.save()  # a related object
+    assert "Renamed flag" in client.get(question.get_absolute_url()).content.decode()
+
+    other.status = Status.RETIRED
+    other.save()
+    assert other.prompt not in client.get(LIST).content.decode()
+    question.tags.add(TagFactory(slug="brand-new-tag"))
+    assert "brand-new-tag" in client.get(LIST).content.decode()  # the tag filter's choices
 
 
 # --- red flags --------------------------------------------------------------------------

@@ -37,7 +37,16 @@ from practice.models import (
     ReviewCard,
     ReviewLog,
 )
-from questions.models import Category, Competency, Difficulty, Question, Stage, Status, Tag
+from questions.models import (
+    Category,
+    Competency,
+    Difficulty,
+    Question,
+    Stage,
+    Status,
+    Tag,
+    bump_bank_version,
+)
 from questions.services import bank_load_files
 
 DEMO_USER_REGEX = r"^demo[0-9]{4,}$"
@@ -157,6 +166,7 @@ class Command(BaseCommand):
             made = self._extra_questions(options["extra_questions"])
             self.stdout.write(f"Generated questions: {made} created")
             self._users_and_practice(users, attempts)
+            bump_bank_version()  # bulk_create sends no signals
         # Fresh planner statistics after a bulk load, as a long-running database would have.
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")

@@ -21,6 +21,7 @@ from questions.models import BANK_CACHE_SECONDS, Category, Question, Stage, bank
 
 from . import scheduling
 from .models import Attempt, Rating, ReviewCard
+from .services import QUESTION_TEXTS
 
 WEEKS = 12
 GOOD = {Rating.GOOD, Rating.EASY}
@@ -167,9 +168,9 @@ def dashboard(user, *, now: datetime | None = None) -> Dashboard:
         .values_list("rated_at", "rating", "elapsed_seconds", "word_count", "part_word_counts")
     )
     cards = list(
-        ReviewCard.objects.filter(user=user, question__status="published").select_related(
-            "question"
-        )
+        ReviewCard.objects.filter(user=user, question__status="published")
+        .select_related("question")
+        .defer(*(f"question__{f}" for f in QUESTION_TEXTS))
     )
     # The bank's shape and competency sizes are the same for everyone: counted once per bank
     # version (questions.models.BankState) and cached.

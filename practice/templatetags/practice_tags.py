@@ -15,20 +15,9 @@ def mmss(seconds) -> str:
 CHART_HEIGHT = 110  # plot area height of the bar charts, above the axis at y=120
 
 
-# The chart filters return text: Django localises every number it prints (slow when a
-# chart prints hundreds of them), and SVG coordinates must not be localised anyway.
-
-
-@register.filter
-def mul(value, factor) -> int:
-    return int(value) * int(factor)
-
-
-@register.filter
-def at(index, step_offset: str) -> str:
-    """A chart coordinate: index * step + offset, with "step,offset" as the argument."""
-    step, offset = (int(part) for part in step_offset.split(","))
-    return str(int(index) * step + offset)
+# Numbers and coordinates for the dashboard's charts, as text: Django localises every number
+# it prints (slow when a chart prints hundreds of them), and SVG coordinates must not be
+# localised anyway.
 
 
 @register.filter
@@ -41,17 +30,14 @@ def _bar_h(value, maximum) -> int:
     return round(CHART_HEIGHT * int(value) / max(int(maximum), 1))
 
 
-@register.filter
 def bar_h(value, maximum) -> str:
     return str(_bar_h(value, maximum))
 
 
-@register.filter
 def bar_y(value, maximum) -> str:
     return str(120 - _bar_h(value, maximum))
 
 
-@register.filter
 def heat_level(value, maximum) -> str:
     """0 for none, then 1-4 by quarter of the busiest day."""
     value, maximum = int(value), int(maximum)

@@ -4,26 +4,35 @@ A fixed number of queries whatever the history size: settings, attempts, cards, 
 competencies of the user's questions and the review log, plus the bank version; the bank's
 shape and competency sizes are counted once per bank version and cached. Everything else is
 computed here.
+
+`cached_dashboard` keeps a user's board for a few minutes under a key (`progress_key`) that
+two small aggregate queries derive from everything the board reads, so any rating, edit of a
+rated answer, import, reset, settings change or bank change shows at once; only the slow
+drift of recall with the clock waits for the cache to expire.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from django.core.cache import cache
-from django.db.models import Count
+from django.db.models import Count, Max, Sum
 from django.utils import timezone
 
 from accounts.models import Profile
 from questions.models import BANK_CACHE_SECONDS, Category, Question, Stage, bank_version
 
 from . import scheduling
-from .models import Attempt, Rating, ReviewCard
+from .models import Attempt, Rating, ReviewCard, ReviewLog
 from .services import QUESTION_TEXTS
 
 WEEKS = 12
+# How long a board (and the due count) may be reused while nothing it reads has changed:
+# bounds the drift of recall probabilities, which move with the clock alone.
+PROGRESS_CACHE_SECONDS = 300
 GOOD = {Rating.GOOD, Rating.EASY}
 
 
@@ -98,6 +107,7 @@ class Dashboard:
     weakest: list[tuple[Question, float]] = field(default_factory=list)
     weak_areas: list[Area] = field(default_factory=list)
     days_to_interview: int | None = None
+    key: str = ""  # progress_key() of what it was computed from, when cached
 
     @property
     def week_max(self) -> int:
@@ -154,10 +164,60 @@ def _bank_counts() -> tuple[list, list]:
     return shape, sizes
 
 
-def dashboard(user, *, now: datetime | None = None) -> Dashboard:
+def progress_key(user, profile: Profile, now: datetime, *, version: int | None = None) -> str:
+    """A cache key that changes with anything the board or the due count reads.
+
+    Rated attempts (their number, the newest rating, and the sum of their versions, which
+    every save of an answer bumps), the review log (its size and newest row: every rating,
+    import and reset changes one), the settings, the bank's version and today's date.
+    """
+    rated = (
+        Attempt.objects.for_user(user)
+        .exclude(rating="")
+        .aggregate(n=Count("pk"), last=Max("rated_at"), edits=Sum("version"))
+    )
+    logs = ReviewLog.objects.filter(card__user=user).aggregate(n=Count("pk"), last=Max("pk"))
+    parts = (
+        bank_version() if version is None else version,
+        timezone.localdate(now),
+        profile.desired_retention,
+        profile.daily_goal,
+        profile.interview_date,
+        rated["n"],
+        rated["last"],
+        rated["edits"],
+        logs["n"],
+        logs["last"],
+    )
+    digest = hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
+    return f"progress:{user.pk}:{digest}"
+
+
+def cached_dashboard(user, *, now: datetime | None = None) -> Dashboard:
+    """The user's board, reused while `progress_key` is unchanged (for a few minutes)."""
     now = now or timezone.now()
-    today = timezone.localdate(now)
     profile = Profile.objects.get_or_create(user=user)[0]
+    version = bank_version()
+    key = progress_key(user, profile, now, version=version)
+    board = cache.get(key)
+    if board is None:
+        board = dashboard(user, now=now, profile=profile, version=version)
+        board.key = key
+        cache.set(key, board, PROGRESS_CACHE_SECONDS)
+    return board
+
+
+def dashboard(
+    user,
+    *,
+    now: datetime | None = None,
+    profile: Profile | None = None,
+    version: int | None = None,
+) -> Dashboard:
+    now = now or timezone.now()
+    version = bank_version() if version is None else version
+    today = timezone.localdate(now)
+    profile = profile or Profile.objects.get_or_create(user=user)[0]
     board = Dashboard(today=today, profile=profile)
     if profile.interview_date and profile.interview_date >= today:
         board.days_to_interview = (profile.interview_date - today).days
@@ -175,7 +235,7 @@ def dashboard(user, *, now: datetime | None = None) -> Dashboard:
     # The bank's shape and competency sizes are the same for everyone: counted once per bank
     # version (questions.models.BankState) and cached.
     shape, sizes = cache.get_or_set(
-        f"bank:{bank_version()}:dashboard-shape", _bank_counts, BANK_CACHE_SECONDS
+        f"bank:{version}:dashboard-shape", _bank_counts, BANK_CACHE_SECONDS
     )
     through = Question.competencies.through.objects.filter(question__status="published")
     # Only the memberships of questions the user has cards for are fetched.
@@ -285,8 +345,6 @@ def dashboard(user, *, now: datetime | None = None) -> Dashboard:
 def _last_ratings(cards: list[ReviewCard]) -> dict[int, str]:
     """The last self-rating of each card, from the card's own state: FSRS stores the last
     review time; the rating itself comes from the newest log, fetched in one query."""
-    from .models import ReviewLog
-
     names = {1: Rating.AGAIN, 2: Rating.HARD, 3: Rating.GOOD, 4: Rating.EASY}
     latest: dict[int, str] = {}
     for card_id, rating in (

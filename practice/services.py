@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from datetime import timedelta
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
 
@@ -183,6 +183,13 @@ def attempt_save(
         updates["elapsed_seconds"] = elapsed
     if attempt.started_at is None:
         updates["started_at"] = now
+    if connection.vendor == "postgresql":
+        # A draft saved every second or so need not wait for its commit to reach the disk:
+        # PostgreSQL writes it within 3 x wal_writer_delay (0.6 s by default), so only a crash
+        # of PostgreSQL or the machine could lose the last fraction of a second of typing,
+        # and never corrupts anything. A crash of the app server loses no acknowledged save.
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL synchronous_commit TO OFF")
     # One conditional UPDATE: the check and the write are atomic, whatever the database.
     rows = Attempt.objects.filter(pk=attempt.pk)
     if not force:
@@ -192,7 +199,13 @@ def attempt_save(
     if not changed:
         current = Attempt.objects.only("saved_at").get(pk=attempt.pk)
         raise StaleAnswer(current.saved_at)
-    attempt.refresh_from_db()
+    # The row now holds exactly what was written: no need to read it back.
+    for name, value in updates.items():
+        setattr(attempt, name, value)
+    if force:
+        attempt.refresh_from_db(fields=["version"])
+    else:
+        attempt.version = version + 1
     return attempt
 
 

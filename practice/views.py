@@ -38,7 +38,7 @@ from .models import (
     mmss,
     star_hint,
 )
-from .progress import dashboard as progress_dashboard
+from .progress import PROGRESS_CACHE_SECONDS, cached_dashboard
 
 START_FORMS = {Mode.DRILL: DrillForm, Mode.MOCK: MockForm, Mode.REVIEW: ReviewForm}
 
@@ -143,6 +143,22 @@ def _attempt_context(request: HtmxHttpRequest, attempt: Attempt, **extra) -> dic
     question = attempt.question
     flags = list(question.red_flags.order_by("title"))
     progress = list(attempt.session.attempts.order_by("position").values("position", "rating"))
+    # Each URL reversed once here, not once per use in the template (the page uses ~30).
+    for p in progress:
+        p["url"] = reverse("practice:attempt_detail", args=[attempt.session_id, p["position"]])
+    args = [attempt.session_id, attempt.position]
+    urls = {
+        name: reverse(f"practice:{view}", args=args)
+        for name, view in (
+            ("save", "attempt_save"),
+            ("reveal", "attempt_reveal"),
+            ("rate", "attempt_rate"),
+            ("check", "attempt_check"),
+            ("save_story", "attempt_save_story"),
+            ("story_picker", "story_picker"),
+        )
+    }
+    url_at = {p["position"]: p["url"] for p in progress}
     answer_form = extra.pop("answer_form", None) or AnswerForm(
         star=attempt.uses_star,
         initial={
@@ -165,7 +181,6 @@ def _attempt_context(request: HtmxHttpRequest, attempt: Attempt, **extra) -> dic
         },
     )
     position = attempt.position
-    total = attempt.session.question_count
     editor_fields = [
         {"field": bf, "words": count_words(bf.value() or "")} for bf in answer_form.visible_fields()
     ]
@@ -195,12 +210,9 @@ def _attempt_context(request: HtmxHttpRequest, attempt: Attempt, **extra) -> dic
         "checklist": checklist,
         "rating_buttons": RATING_BUTTONS,
         "star_hint": star_hint(attempt.star_balance()),
-        "prev_url": reverse("practice:attempt_detail", args=[attempt.session_id, position - 1])
-        if position > 1
-        else "",
-        "next_url": reverse("practice:attempt_detail", args=[attempt.session_id, position + 1])
-        if position < total
-        else "",
+        "urls": urls,
+        "prev_url": url_at.get(position - 1, ""),
+        "next_url": url_at.get(position + 1, ""),
         **extra,
     }
 
@@ -284,7 +296,6 @@ def attempt_save(request: HtmxHttpRequest, session_id: int, position: int) -> Ht
     if not request.htmx:
         messages.success(request, "Saved.")
         return redirect(attempt)
-    attempt.refresh_from_db(fields=["version", "saved_at"])
     return render(
         request, "practice/attempt_detail.html#save-status", {"attempt": attempt, "saved": True}
     )
@@ -411,13 +422,15 @@ def question_history(request: HtmxHttpRequest, key: str) -> HttpResponse:
 @require_GET
 @login_required
 def progress(request: HtmxHttpRequest) -> HttpResponse:
-    board = progress_dashboard(request.user)
+    board = cached_dashboard(request.user)
     readiness = [
         ("By category", board.categories),
         ("By workflow stage", board.stages),
         ("By competency", board.competencies),
     ]
-    return render(request, "practice/progress.html", {"board": board, "readiness": readiness})
+    # The charts and tables are cached as markup under the board's key (progress_key).
+    context = {"board": board, "readiness": readiness, "cache_seconds": PROGRESS_CACHE_SECONDS}
+    return render(request, "practice/progress.html", context)
 
 
 # --- the answer coach ---------------------------------------------------------------------

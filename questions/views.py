@@ -17,6 +17,7 @@ from django_htmx.http import push_url
 from accounts.models import Profile
 from interview_prep.http import HtmxHttpRequest
 from practice.models import Attempt
+from practice.progress import PROGRESS_CACHE_SECONDS, progress_key
 from practice.services import due_queue
 
 from .forms import QuestionFilterForm, SuggestionForm
@@ -42,8 +43,9 @@ FILTER_FIELDS = ("q", "category", "difficulty", "stage", "competency", "tag")
 @require_GET
 def home(request: HtmxHttpRequest) -> HttpResponse:
     # Published questions counted per category and stage: one query per bank version.
+    version = bank_version()
     rows = cache.get_or_set(
-        f"bank:{bank_version()}:shape",
+        f"bank:{version}:shape",
         lambda: list(
             Question.objects.published()
             .values_list("category", "stage")
@@ -66,7 +68,12 @@ def home(request: HtmxHttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         now = timezone.now()
         profile = Profile.objects.get_or_create(user=request.user)[0]
-        context["due_today"] = len(due_queue(request.user, now=now, profile=profile))
+        # Reused while nothing it depends on changes (practice.progress.progress_key).
+        context["due_today"] = cache.get_or_set(
+            progress_key(request.user, profile, now, version=version) + ":due",
+            lambda: len(due_queue(request.user, now=now, profile=profile)),
+            PROGRESS_CACHE_SECONDS,
+        )
         context["review_batch"] = min(context["due_today"], REVIEW_BATCH)
         if profile.interview_date and profile.interview_date >= timezone.localdate(now):
             context["interview_date"] = profile.interview_date

@@ -7,17 +7,19 @@ import fsrs
 import pytest
 import time_machine
 from django.urls import reverse
+from django.utils import timezone
 
-from accounts.services import profile_for
+from accounts.services import profile_for, settings_update
 from practice import services
-from practice.models import Attempt, Rating
-from practice.progress import dashboard, streaks
-from questions.models import Category, Stage
+from practice.models import Attempt, Rating, ReviewCard
+from practice.progress import dashboard, progress_key, streaks
+from questions.models import Category, Question, Stage
 from tests.factories import (
     AttemptFactory,
     CompetencyFactory,
     PracticeSessionFactory,
     QuestionFactory,
+    UserFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -159,13 +161,75 @@ def make_history(user, n: int):
 @pytest.mark.parametrize("n", [1, 500])
 def test_dashboard_query_count_is_fixed(auth_client, user, django_assert_num_queries, n):
     make_history(user, n)
-    # session, user, profile, attempts, cards+questions, bank version, bank shape,
-    # competency sizes, competencies of the user's questions, review log
-    with django_assert_num_queries(10):
+    # session, user, profile, bank version, the two aggregates of the progress key, then
+    # attempts, cards+questions, bank shape, competency sizes, competencies of the user's
+    # questions, review log
+    with django_assert_num_queries(12):
         response = auth_client.get(reverse("progress"))
     assert response.status_code == 200
-    with django_assert_num_queries(8):  # the bank's counts are cached for its version
+    # Nothing changed: the board and its charts come from the cache under the same key.
+    with django_assert_num_queries(6):
+        again = auth_client.get(reverse("progress"))
+    assert again.content.count(b"<tr>") == response.content.count(b"<tr>")
+    # A new rating changes the key; the bank's counts are still cached for its version.
+    practise(user, Question.objects.first(), Rating.GOOD, timezone.now())
+    with django_assert_num_queries(10):
         auth_client.get(reverse("progress"))
+
+
+def test_progress_key_changes_with_everything_the_board_reads(user, settings):
+    question = QuestionFactory()
+    other = QuestionFactory()
+    attempt = practise(user, question, Rating.GOOD, T0)
+    now = T0 + timedelta(days=1)
+    seen = set()
+
+    def key():
+        return progress_key(user, profile_for(user), now)
+
+    def changed():
+        k = key()
+        assert k not in seen, "the key did not change"
+        seen.add(k)
+
+    changed()
+    assert key() in seen  # stable while nothing changes
+    practise(user, other, Rating.AGAIN, T0 + timedelta(hours=2))  # a new rating
+    changed()
+    services.attempt_save(  # a rated answer edited: its word counts are on the board
+        attempt=attempt, texts={"answer": "More words now"}, version=attempt.version
+    )
+    changed()
+    settings_update(  # settings: retention reschedules; the interview date caps the plan
+        user=user, desired_retention=0.85, daily_goal=10, interview_date=None
+    )
+    changed()
+    settings_update(
+        user=user, desired_retention=0.85, daily_goal=10, interview_date=date(2026, 4, 1)
+    )
+    changed()
+    other.status = "retired"  # a bank change (the board counts published questions)
+    other.save()
+    changed()
+    Attempt.objects.filter(pk=attempt.pk).delete()  # a deleted answer
+    changed()
+    ReviewCard.objects.filter(user=user).delete()  # a reset of the schedule
+    changed()
+    now += timedelta(days=1)  # a new day: what is due today changes
+    changed()
+    stranger = UserFactory()
+    assert progress_key(stranger, profile_for(stranger), now).split(":")[1] == str(stranger.pk)
+
+
+def test_dashboard_cache_shows_a_new_rating_at_once(auth_client, user):
+    question = QuestionFactory(prompt="Tell me about a launch you led")
+    first = auth_client.get(reverse("progress")).content.decode()
+    assert "Practised</dt><dd>0 " in first
+    attempt = practise(user, question, Rating.AGAIN, timezone.now() - timedelta(minutes=5))
+    html = auth_client.get(reverse("progress")).content.decode()
+    assert "Practised</dt><dd>1 " in html
+    assert "Tell me about a launch you led" in html  # in the weakest questions
+    assert attempt.question_id == question.pk
 
 
 def test_dashboard_is_fast_with_5000_attempts(auth_client, user):
@@ -193,3 +257,19 @@ def test_dashboard_page_explains_each_number(auth_client):
         "Weakest questions",
     ):
         assert text in html
+
+
+@pytest.mark.parametrize("n", [1, 500])
+def test_home_due_count_query_count_is_fixed(auth_client, user, django_assert_num_queries, n):
+    make_history(user, n)
+    # session, user, bank version, bank shape, profile, the progress key's two aggregates,
+    # the cards the due count is planned from
+    with django_assert_num_queries(8):
+        response = auth_client.get(reverse("home"))
+    due = response.context["due_today"]
+    with django_assert_num_queries(6):  # the shape and the due count are cached
+        assert auth_client.get(reverse("home")).context["due_today"] == due
+    # A rating changes the key, so the count is planned again from the cards at once.
+    practise(user, Question.objects.first(), Rating.AGAIN, timezone.now())
+    with django_assert_num_queries(7):
+        auth_client.get(reverse("home"))

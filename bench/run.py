@@ -435,6 +435,7 @@ def endpoints(plan: dict) -> list[Endpoint]:
     return [
         Endpoint("bare view (Django)", "baseline", ["/__bench/ok"], anonymous=True),
         Endpoint("raw WSGI (no Django)", "reference", ["/__bench/wsgi-ok"], anonymous=True),
+        Endpoint("empty signed-in page", "reference", ["/__bench/page"]),
         Endpoint("home", "page", ["/"]),
         Endpoint("question list", "page", ["/questions/"]),
         Endpoint("search (full page)", "page", searches),

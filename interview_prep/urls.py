@@ -24,3 +24,4 @@ if settings.BENCH:  # the load benchmark's bare view; absent unless BENCH=1
     from interview_prep import bench
 
     urlpatterns.append(path("__bench/ok", bench.ok))
+    urlpatterns.append(path("__bench/page", bench.empty_page))

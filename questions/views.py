@@ -64,7 +64,13 @@ def home(request: HtmxHttpRequest) -> HttpResponse:
         for c in Category
     ]
     stages = [{"value": s.value, "label": s.label, "count": by_stage[s]} for s in Stage]
-    context = {"categories": categories, "stages": stages, "total": by_category.total()}
+    context = {
+        "categories": categories,
+        "stages": stages,
+        "total": by_category.total(),
+        "bank_version": version,
+        "cache_seconds": BANK_CACHE_SECONDS,
+    }
     if request.user.is_authenticated:
         now = timezone.now()
         profile = Profile.objects.get_or_create(user=request.user)[0]
@@ -156,7 +162,13 @@ def _page_suffix(filter_query: str, raw_page: str | None) -> str:
 @require_GET
 def question_detail(request: HtmxHttpRequest, key: str) -> HttpResponse:
     version = bank_version()
-    question = get_object_or_404(Question.objects.published(), key=key)
+    # The question itself is bank content too: cached per bank version once found (unknown
+    # keys are not cached, so junk URLs cannot fill the cache).
+    cache_key = f"bank:{version}:question:{key}"
+    question = cache.get(cache_key)
+    if question is None:
+        question = get_object_or_404(Question.objects.published(), key=key)
+        cache.set(cache_key, question, BANK_CACHE_SECONDS)
 
     def side() -> dict:
         flags = list(question.red_flags.order_by("title"))
@@ -183,6 +195,8 @@ def question_detail(request: HtmxHttpRequest, key: str) -> HttpResponse:
             .select_related("session")
             .order_by("-session__created_at", "-pk")[:5]
         )
+        for attempt in attempts:  # all of this question: no query per card for it
+            attempt.question = question
     context = {
         "question": question,
         # Lazy: the side panel (red flags, competencies, tags, related questions) is rendered

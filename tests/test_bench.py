@@ -52,3 +52,17 @@ def test_raw_wsgi_baseline_answers_before_django_and_passes_the_rest_on():
     assert (statuses, body, calls) == (["200 OK"], [b"ok"], [])
     wrapped({"PATH_INFO": "/questions/"}, lambda status, headers: statuses.append(status))
     assert calls == ["/questions/"]
+
+
+@pytest.mark.django_db
+def test_bench_empty_page_is_the_signed_in_frame(bench_urls, auth_client, user):
+    response = auth_client.get("/__bench/page")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert user.username in html and "Log out" in html
+    assert '<main id="main" class="wrap" tabindex="-1">' in html
+
+
+@pytest.mark.django_db
+def test_bench_empty_page_does_not_exist_by_default(auth_client):
+    assert auth_client.get("/__bench/page").status_code == 404

@@ -85,6 +85,35 @@ def test_save_bumps_version_and_refuses_stale_copies():
     assert attempt.action == "Keep mine" and attempt.version == 2
 
 
+def test_saved_attempt_in_memory_matches_the_row_without_reading_it_back():
+    attempt = AttemptFactory(question=QuestionFactory(category=Category.BEHAVIORAL))
+    services.attempt_save(
+        attempt=attempt, texts={"situation": "Drift hit us", "action": "I fixed it."}, version=0
+    )
+    services.attempt_save(attempt=attempt, texts={"result": "Recall up 4%"}, version=0, force=True)
+    row = Attempt.objects.get(pk=attempt.pk)
+    for field in ("situation", "action", "result", "version", "word_count", "part_word_counts"):
+        assert getattr(attempt, field) == getattr(row, field), field
+    assert attempt.saved_at == row.saved_at and attempt.started_at == row.started_at
+
+
+@pytest.mark.django_db(transaction=True)
+def test_postgresql_autosave_commits_asynchronously_for_that_transaction_only():
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    if connection.vendor != "postgresql":
+        pytest.skip("synchronous_commit is a PostgreSQL setting")
+    attempt = AttemptFactory(question=QuestionFactory(category=Category.TECHNICAL))
+    with CaptureQueriesContext(connection) as queries:
+        services.attempt_save(attempt=attempt, texts={"answer": "A draft"}, version=0)
+    assert any("SET LOCAL synchronous_commit TO OFF" in q["sql"] for q in queries)
+    with connection.cursor() as cursor:  # SET LOCAL ends with the save's transaction
+        cursor.execute("SHOW synchronous_commit")
+        assert cursor.fetchone()[0] == "on"
+    assert Attempt.objects.get(pk=attempt.pk).answer == "A draft"
+
+
 def test_rate_moves_on_and_finishes_the_session():
     session = PracticeSessionFactory(question_count=2)
     first = AttemptFactory(session=session, position=1, started_at=timezone.now())

@@ -2,7 +2,14 @@ import pytest
 from django.urls import reverse
 
 from questions.models import Category, Difficulty, Stage, Status
-from tests.factories import CompetencyFactory, QuestionFactory, RedFlagFactory, TagFactory
+from tests.factories import (
+    AttemptFactory,
+    CompetencyFactory,
+    PracticeSessionFactory,
+    QuestionFactory,
+    RedFlagFactory,
+    TagFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -205,8 +212,20 @@ def test_detail_query_count_is_fixed(client, django_assert_num_queries, n):
     # 1 bank version, 2 question, 3 tags, 4 competencies, 5 red flags, 6 related questions
     with django_assert_num_queries(6):
         client.get(questions[0].get_absolute_url())
-    with django_assert_num_queries(2):  # cached: the bank version and the question
+    with django_assert_num_queries(1):  # the question and its side panel are cached
         client.get(questions[0].get_absolute_url())
+
+
+@pytest.mark.parametrize("n", [1, 30])
+def test_signed_in_detail_query_count_is_fixed(auth_client, user, django_assert_num_queries, n):
+    question = QuestionFactory()
+    for _ in range(n):
+        AttemptFactory(session=PracticeSessionFactory(user=user), question=question, position=1)
+    auth_client.get(question.get_absolute_url())
+    # session, user, bank version, the user's last attempts at the question
+    with django_assert_num_queries(4):
+        response = auth_client.get(question.get_absolute_url())
+    assert len(response.context["attempts"]) == min(n, 5)
 
 
 def test_a_change_to_the_bank_is_seen_at_once(client):

@@ -139,30 +139,56 @@ class QuestionQuerySet(models.QuerySet["Question"]):
         return self.prefetch_related("tags", "competencies")
 
     def related_to(
-        self, question: Question, *, tag_ids: list[int], competency_ids: list[int]
-    ) -> QuestionQuerySet:
-        """Published questions sharing a topic tag, the stage or a competency; closest first."""
-        through = Question.competencies.through.objects
-        tag_through = Question.tags.through.objects
-        match = Q(pk__in=tag_through.filter(tag_id__in=tag_ids).values("question_id"))
-        if question.stage:
-            match |= Q(stage=question.stage)
-        if competency_ids:
-            match |= Q(
-                pk__in=through.filter(competency_id__in=competency_ids).values("question_id")
-            )
-        return (
-            self.published()
-            .filter(match)
-            .exclude(pk=question.pk)
-            .annotate(shared_tags=models.Count("tags", filter=Q(tags__in=tag_ids), distinct=True))
-            .order_by(
-                "-shared_tags",
-                models.Case(models.When(stage=question.stage or "-", then=0), default=1),
-                models.Case(models.When(category=question.category, then=0), default=1),
-                "key",
-            )
+        self, question: Question, *, tag_ids: list[int], competency_ids: list[int], limit: int = 6
+    ) -> list[Question]:
+        """Published questions sharing a topic tag, the stage or a competency; closest first:
+        most shared tags, then the same stage, then the same category, then by key.
+
+        Ranked on narrow rows, in steps that stop once `limit` are found (questions sharing
+        tags outrank all others, and questions of the same stage outrank those sharing only a
+        competency); only the winners are fetched whole. A stage can hold thousands of
+        questions, and sorting their full rows in one query was most of a cold page's time.
+        """
+        others = self.published().exclude(pk=question.pk)
+        same_stage = models.Case(models.When(stage=question.stage or "-", then=0), default=1)
+        same_category = models.Case(models.When(category=question.category, then=0), default=1)
+        tag_links = Question.tags.through.objects.filter(tag_id__in=tag_ids)
+        shared = dict(
+            tag_links.order_by().values_list("question_id").annotate(n=models.Count("pk"))
         )
+        tagged = others.filter(pk__in=tag_links.values("question_id")).values_list(
+            "pk", "stage", "category", "key"
+        )
+        ranked = [
+            pk
+            for pk, *_ in sorted(
+                tagged,
+                key=lambda row: (
+                    -shared[row[0]],
+                    not (question.stage and row[1] == question.stage),
+                    row[2] != question.category,
+                    row[3],
+                ),
+            )[:limit]
+        ]
+        fills = []
+        if question.stage:
+            fills.append(others.filter(stage=question.stage))
+        if competency_ids:
+            memberships = Question.competencies.through.objects.filter(
+                competency_id__in=competency_ids
+            )
+            fills.append(others.filter(pk__in=memberships.values("question_id")))
+        for candidates in fills:
+            if len(ranked) >= limit:
+                break
+            ranked += (
+                candidates.exclude(pk__in=ranked)
+                .order_by(same_stage, same_category, "key")
+                .values_list("pk", flat=True)[: limit - len(ranked)]
+            )
+        found = self.model.objects.in_bulk(ranked)
+        return [found[pk] for pk in ranked]
 
 
 # The curation workflow: which status may follow which.

@@ -183,7 +183,7 @@ def question_detail(request: HtmxHttpRequest, key: str) -> HttpResponse:
             "flags": flags,
             "tags": tags,
             "competencies": competencies,
-            "related": list(related[:6]),
+            "related": related,
         }
 
     attempts = []

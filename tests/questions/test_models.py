@@ -46,9 +46,12 @@ def test_related_shares_a_tag_stage_or_competency_closest_first():
     )
     assert related == [two_tags, one_tag, same_stage, same_comp]
     for limit in range(1, 5):  # each step stops as soon as enough are found
-        assert Question.objects.related_to(
-            question, tag_ids=[drift.pk, alerts.pk], competency_ids=[comp.pk], limit=limit
-        ) == related[:limit]
+        assert (
+            Question.objects.related_to(
+                question, tag_ids=[drift.pk, alerts.pk], competency_ids=[comp.pk], limit=limit
+            )
+            == related[:limit]
+        )
     # Without tags or a stage, only the competency relates them.
     loose = QuestionFactory(stage="", competencies=[comp])
     assert Question.objects.related_to(loose, tag_ids=[], competency_ids=[comp.pk]) == [

@@ -37,6 +37,8 @@ FORMAT = "interview_prep.user_data"
 VERSION = 1
 MAX_IMPORT_BYTES = 10 * 1024 * 1024
 TEXTS = ("situation", "task", "action", "result", "answer", "notes")
+MAX_STORY_TAGS = 12  # as practice.forms.StoryForm
+MAX_STORY_TAG_CHARS = 300
 
 
 class DataError(Exception):
@@ -320,12 +322,17 @@ def validate(
                 f"{w}.questions",
                 "unknown question",
             )
-            c.need(
-                isinstance(st.get("tags"), list)
-                and all(isinstance(x, str) for x in st.get("tags") or []),
+            tags = st.get("tags")
+            if c.need(
+                isinstance(tags, list) and all(isinstance(x, str) for x in tags),
                 f"{w}.tags",
                 "must be a list of text",
-            )
+            ):
+                c.need(  # what the story form allows
+                    len(tags) <= MAX_STORY_TAGS and len(", ".join(tags)) <= MAX_STORY_TAG_CHARS,
+                    f"{w}.tags",
+                    f"at most {MAX_STORY_TAGS} tags, {MAX_STORY_TAG_CHARS} characters in all",
+                )
             c.moment(st.get("created_at"), f"{w}.created_at", required=True)
     sessions = data.get("sessions")
     attempt_ids: set[str] = set()

@@ -229,6 +229,7 @@ BROKEN = {
     "bad rating": ("rating", "sessions[0].attempts[0].rating: not a rating"),
     "unknown question": ("question", "unknown question 'no-such-question'"),
     "not utf-8": (b"\xff\xfe\x00garbage", "not UTF-8"),
+    "too many tags": ("tags", "stories[0].tags: at most 12 tags, 300 characters in all"),
 }
 
 
@@ -242,6 +243,9 @@ def test_broken_imports_change_nothing_and_say_why(user, other_user, case):
         raw = json.dumps(exported).encode()[:500]
     elif raw == "rating":
         exported["sessions"][0]["attempts"][0]["rating"] = "superb"
+        raw = json.dumps(exported).encode()
+    elif raw == "tags":
+        exported["stories"][0]["tags"] = [f"tag-{i}" for i in range(13)]
         raw = json.dumps(exported).encode()
     elif raw == "question":
         exported["sessions"][0]["attempts"][0]["question"] = "no-such-question"

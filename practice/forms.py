@@ -167,28 +167,47 @@ class StoryForm(forms.ModelForm):
             "action": forms.Textarea(attrs={"rows": 6}),
             "result": forms.Textarea(attrs={"rows": 3}),
             "competencies": forms.CheckboxSelectMultiple,
-            "questions": forms.SelectMultiple(attrs={"size": 8}),
+            "questions": forms.CheckboxSelectMultiple,
         }
         help_texts = {
             "title": "A short name you'll recognise, such as “Fraud model rescue”.",
             "competencies": "What this story shows an interviewer.",
-            "questions": (
-                "Behavioral and situational questions this story answers "
-                "(Ctrl/Cmd-click for several)."
-            ),
+            "questions": "Tick the behavioral and situational questions this story answers.",
         }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, label_suffix="", **kwargs)
         self.fields["questions"].queryset = (
-            Question.objects.published().exclude(category="technical").order_by("prompt")
+            Question.objects.published()
+            .exclude(category="technical")
+            .order_by("category", "prompt")
+            .only("pk", "prompt", "category")
         )
-        self.fields["questions"].label_from_instance = lambda q: q.prompt[:110]
+        self.fields["questions"].label_from_instance = lambda q: q.prompt
         self.fields["competencies"].queryset = Competency.objects.order_by("name")
         if self.instance.pk and not self.is_bound:
             self.initial["tags"] = ", ".join(self.instance.tags)
         for part in STAR_PARTS:
             self.fields[part].widget.attrs["data-words"] = part
+
+    def question_groups(self) -> list[tuple[str, list]]:
+        """The question checkboxes under their category's name, linked ones first.
+
+        The checkboxes come in the queryset's order (category, then prompt); the categories
+        are read once more, as a light list, to split them into groups.
+        """
+        categories = dict(self.fields["questions"].queryset.values_list("pk", "category"))
+        groups: dict[str, list] = {}
+        for option in self["questions"]:
+            category = categories.get(int(str(option.data["value"])))
+            groups.setdefault(category, []).append(option)
+        return [
+            (
+                Category(category).label if category in Category.values else "Other",
+                sorted(options, key=lambda o: not o.data["selected"]),
+            )
+            for category, options in groups.items()
+        ]
 
     def clean_tags(self) -> list[str]:
         tags = [t.strip().lower() for t in self.cleaned_data["tags"].split(",")]

@@ -23,6 +23,11 @@ def bank():
         competencies=[ownership],
         prompt="Tell me about a time you owned an outage end to end.",
     )
+    QuestionFactory(
+        key="slipped-launch",
+        category=Category.SITUATIONAL,
+        prompt="What would you do if a launch slipped a week before the deadline?",
+    )
 
 
 def test_story_journey(live_server, page: Page, bank):
@@ -38,8 +43,17 @@ def test_story_journey(live_server, page: Page, bank):
     )
     page.get_by_label("Result").fill("The fraud team was happy and the holiday peak went smoothly.")
     page.get_by_label("Ownership").check()
+    # The long list of questions narrows as you type; ticked ones stay in view.
+    outage = "Tell me about a time you owned an outage end to end."
+    page.get_by_label("Filter the list").fill("outage owned")
+    expect(page.locator("[data-picker-count]")).to_have_text("1 of 2 shown")
+    expect(page.get_by_text("What would you do if a launch slipped")).to_be_hidden()
+    page.get_by_label(outage).check()
+    page.get_by_label("Filter the list").fill("no such words anywhere")
+    expect(page.get_by_label(outage)).to_be_visible()
     page.get_by_role("button", name="Save story").click()
     expect(page.get_by_text("Story saved.")).to_be_visible()
+    expect(page.locator("section", has_text="Used in")).to_contain_text(outage)
 
     page.get_by_role("link", name="Story bank").click()
     ownership_row = page.locator(

@@ -142,10 +142,35 @@ def test_story_page_query_count_is_fixed(auth_client, user, comps, django_assert
     s = Story.objects.create(user=user, title="Big", action="I did it.")
     s.competencies.set(comps)
     s.questions.set(QuestionFactory.create_batch(n, category=Category.BEHAVIORAL, stage=""))
-    # session, user, story, form: competency choices, question choices, the story's selected
-    # competencies and questions; the page's "used in" list
-    with django_assert_num_queries(8):
+    # session, user, story, form: competency choices, question choices and their categories,
+    # the story's selected competencies and questions; the page's "used in" list
+    with django_assert_num_queries(9):
         auth_client.get(story_url(s))
+
+
+def test_story_form_groups_question_checkboxes_ticked_first(auth_client, user, story):
+    early = QuestionFactory(category=Category.BEHAVIORAL, stage="", prompt="An early prompt")
+    linked = QuestionFactory(category=Category.BEHAVIORAL, stage="", prompt="Zed, a linked one")
+    situational = QuestionFactory(category=Category.SITUATIONAL, prompt="What would you do?")
+    QuestionFactory(category=Category.TECHNICAL, prompt="Explain dropout.")
+    story.questions.set([linked])
+    html = auth_client.get(story_url(story)).content.decode()
+    picker = html[html.index('class="field question-picker"') :]
+    assert "<legend>Behavioral</legend>" in picker and "<legend>Situational</legend>" in picker
+    assert "Explain dropout." not in html  # technical answers are not stories
+    assert picker.index("Zed, a linked one") < picker.index("An early prompt")  # ticked first
+    assert re.search(rf'value="{linked.pk}"[^>]*checked', picker)
+    assert not re.search(rf'value="{early.pk}"[^>]*checked', picker)
+    assert 'for="question-filter"' in picker  # the filter box (shown by app.js) is labelled
+    # Ticking boxes links the questions, as the old multi-select did.
+    form = {
+        "title": story.title,
+        "action": story.action,
+        "competencies": [c.pk for c in story.competencies.all()],
+        "questions": [early.pk, situational.pk],
+    }
+    assert auth_client.post(story_url(story), form).status_code == 302
+    assert set(story.questions.all()) == {early, situational}
 
 
 def test_story_coach_on_demand_highlights_safely(auth_client, user):

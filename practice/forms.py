@@ -191,21 +191,13 @@ class StoryForm(forms.ModelForm):
             self.fields[part].widget.attrs["data-words"] = part
 
     def question_groups(self) -> list[tuple[str, list]]:
-        """The question checkboxes under their category's name, linked ones first.
-
-        The checkboxes come in the queryset's order (category, then prompt); the categories
-        are read once more, as a light list, to split them into groups.
-        """
-        categories = dict(self.fields["questions"].queryset.values_list("pk", "category"))
+        """The question checkboxes under their category's name, linked ones first (they come
+        in the queryset's order: category, then prompt; each carries its question)."""
         groups: dict[str, list] = {}
         for option in self["questions"]:
-            category = categories.get(int(str(option.data["value"])))
-            groups.setdefault(category, []).append(option)
+            groups.setdefault(option.data["value"].instance.category, []).append(option)
         return [
-            (
-                Category(category).label if category in Category.values else "Other",
-                sorted(options, key=lambda o: not o.data["selected"]),
-            )
+            (Category(category).label, sorted(options, key=lambda o: not o.data["selected"]))
             for category, options in groups.items()
         ]
 

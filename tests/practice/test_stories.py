@@ -142,9 +142,9 @@ def test_story_page_query_count_is_fixed(auth_client, user, comps, django_assert
     s = Story.objects.create(user=user, title="Big", action="I did it.")
     s.competencies.set(comps)
     s.questions.set(QuestionFactory.create_batch(n, category=Category.BEHAVIORAL, stage=""))
-    # session, user, story, form: competency choices, question choices and their categories,
-    # the story's selected competencies and questions; the page's "used in" list
-    with django_assert_num_queries(9):
+    # session, user, story, form: competency choices, question choices, the story's selected
+    # competencies and questions; the page's "used in" list
+    with django_assert_num_queries(8):
         auth_client.get(story_url(s))
 
 

@@ -29,6 +29,7 @@ from practice.models import (
     Story,
 )
 from practice.scheduling import card_rebuild
+from questions.formats import spreadsheet_safe
 from questions.models import Competency, Question, RedFlag, Status
 
 from .models import MAX_RETENTION, MIN_RETENTION, Profile
@@ -206,24 +207,23 @@ def export_csv(user) -> str:
         .order_by("session__created_at", "position")
     )
     for a in attempts:
-        writer.writerow(
-            [
-                a.session.uuid,
-                a.session.mode,
-                _dt(a.session.created_at),
-                a.position,
-                a.question.key,
-                a.question.prompt,
-                a.question.category,
-                a.rating,
-                _dt(a.rated_at),
-                a.elapsed_seconds if a.elapsed_seconds is not None else "",
-                a.word_count,
-                len(a.covered_points),
-                len(a.question.key_points),
-                "; ".join(sorted(f.slug for f in a.red_flags.all())),
-            ]
-        )
+        row = [
+            a.session.uuid,
+            a.session.mode,
+            _dt(a.session.created_at),
+            a.position,
+            a.question.key,
+            a.question.prompt,
+            a.question.category,
+            a.rating,
+            _dt(a.rated_at),
+            a.elapsed_seconds if a.elapsed_seconds is not None else "",
+            a.word_count,
+            len(a.covered_points),
+            len(a.question.key_points),
+            "; ".join(sorted(f.slug for f in a.red_flags.all())),
+        ]
+        writer.writerow([spreadsheet_safe(cell) for cell in row])
     return out.getvalue()
 
 

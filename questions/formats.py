@@ -22,6 +22,27 @@ MAX_IMPORT_BYTES = 5 * 1024 * 1024
 MAX_IMPORT_ITEMS = 5000
 CSV_LIST_FIELDS = LIST_FIELDS + RELATION_FIELDS  # one item per line inside the cell
 
+# Spreadsheet formula injection ("CSV injection"): a cell starting with one of these is run as
+# a formula by Excel, LibreOffice or Sheets, so a suggested question's prompt could run one
+# on a curator's machine. Such cells are written with a leading apostrophe, which spreadsheets
+# show as text and never run. A cell already starting with an apostrophe gets one too, so
+# reading drops exactly one and a round trip gives back the same text.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "'")
+
+
+def spreadsheet_safe(value: Any) -> Any:
+    """A CSV cell no spreadsheet runs as a formula (OWASP's advice)."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def spreadsheet_unescape(cell: str) -> str:
+    """The text `spreadsheet_safe` wrote: drops the apostrophe it added, and only that one."""
+    if cell.startswith("'") and cell[1:].startswith(FORMULA_STARTS):
+        return cell[1:]
+    return cell
+
 
 def format_for(filename: str) -> str | None:
     suffix = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
@@ -48,7 +69,10 @@ def dumps(items: list[dict[str, Any]], fmt: str) -> str:
         writer.writerow(QUESTION_FIELDS)
         for item in items:
             writer.writerow(
-                ["\n".join(item[f]) if f in CSV_LIST_FIELDS else item[f] for f in QUESTION_FIELDS]
+                [
+                    spreadsheet_safe("\n".join(item[f]) if f in CSV_LIST_FIELDS else item[f])
+                    for f in QUESTION_FIELDS
+                ]
             )
         return out.getvalue()
     raise ValueError(f"unknown format {fmt!r}")
@@ -140,7 +164,7 @@ def _load_csv(text: str) -> list[dict[str, Any]]:
         if len(row) != len(header):
             errors.append(f"row {number}: has {len(row)} cells, the header has {len(header)}")
             continue
-        item = dict(zip(header, row, strict=True))
+        item = dict(zip(header, map(spreadsheet_unescape, row), strict=True))
         for name in CSV_LIST_FIELDS:
             item[name] = [line for line in item[name].split("\n") if line.strip()]
         items.append({name: item[name] for name in QUESTION_FIELDS})

@@ -397,7 +397,10 @@ _BE_WORDS = {"was", "were", "is", "are", "be", "been", "being", "am", "got"}
 # An aside between commas, e.g. "My manager, who had been there for years, was clueless".
 _ASIDE_RE = re.compile(r",\s*(?:who|which|whom|whose)\b[^,]*,")
 # A short aside of any kind: "was, to put it politely, incompetent"; "they, um, couldn't".
-_SHORT_ASIDE_RE = re.compile(r",(?:\s*[\w'’]+){1,4}\s*,")
+# Words are split only at whitespace. With `\s*` between them instead, one long word could be
+# split into up to four words in ~n^4 ways, and a comma, 200 letters and no closing comma took
+# seconds to fail to match (a ReDoS, found in review; tests/practice/test_coach.py).
+_SHORT_ASIDE_RE = re.compile(r",\s*[\w'’]+(?:\s+[\w'’]+){0,3}\s*,")
 _FIRST_PERSON_RE = re.compile(r"\b(?:i|we)\b", re.I)
 _NEGATORS = {"not", "never", "no", "without", "instead", "rather", "nobody", "neither", "nor"}
 

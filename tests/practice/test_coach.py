@@ -552,3 +552,58 @@ def test_analyze_is_fast():
     for _ in range(runs):
         analyze({"answer": text})
     assert (time.perf_counter() - start) / runs < 0.010
+
+
+# --- Adversarial input (ReDoS) --------------------------------------------------------------
+
+
+def _adversarial(length: int) -> dict[str, str]:
+    """Answers shaped to make a backtracking regex explode: a comma, then one long run of
+    word characters (or words, apostrophes, spaces) and no closing comma, before a judgment."""
+
+    def fill(unit: str) -> str:
+        head, tail = "My manager ,", " was useless."
+        return head + unit * ((length - len(head) - len(tail)) // len(unit)) + tail
+
+    return {
+        "word": fill("a"),
+        "apostrophes": fill("a'"),
+        "words": fill(" a"),
+        "spaces": fill(" "),
+        "asides": fill(", a"),
+        "who": "My manager , who " + "a" * (length - 30) + " was useless.",
+        "place": "My manager on the " + "a" * (length - 30) + " was useless.",
+    }
+
+
+def _analyze_all(length: int) -> None:
+    for text in _adversarial(length).values():
+        analyze({"situation": text, "task": text, "action": text, "result": text})
+
+
+def test_adversarial_answers_are_checked_in_linear_time():
+    # Before the fix, "My manager ," + 150 letters + " was useless." took 0.8 s and the time
+    # grew with the fourth power of the length: 20,000 characters would never finish.
+    for name, text in _adversarial(220).items():
+        started = time.perf_counter()
+        analyze({"situation": text, "task": "", "action": "", "result": ""})
+        assert time.perf_counter() - started < 0.25, name
+
+
+def test_adversarial_answers_of_the_longest_allowed_length_finish():
+    """The same shapes at MAX_ANSWER_CHARS in every part, in a child process, so that a
+    regression fails this test after 30 s instead of hanging the suite."""
+    import multiprocessing
+
+    from practice.models import MAX_ANSWER_CHARS
+
+    child = multiprocessing.get_context("fork").Process(
+        target=_analyze_all, args=(MAX_ANSWER_CHARS,)
+    )
+    child.start()
+    child.join(30)
+    if child.is_alive():
+        child.kill()
+        child.join()
+        pytest.fail("the coach took over 30 s on adversarial answers")
+    assert child.exitcode == 0

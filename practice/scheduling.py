@@ -95,6 +95,31 @@ def review_record(
     return card
 
 
+def review_correct(
+    attempt, *, rating: str, retention: float, duration_ms: int | None = None
+) -> ReviewCard | None:
+    """Change the self-rating already logged for `attempt` (or withdraw it, for a skip).
+
+    The review keeps the time it happened; the card is replayed from its whole log, so later
+    reviews of the same question stay in order. A card left with no reviews is deleted: the
+    question is no longer in review. Returns the card, or None if the attempt had no review.
+    """
+    log = ReviewLog.objects.select_related("card").filter(attempt=attempt).first()
+    if log is None:
+        return None
+    card = log.card
+    if rating == Rating.SKIPPED:
+        log.delete()
+        if not card.logs.exists():
+            card.delete()
+            return None
+    else:
+        log.rating = int(FSRS_RATINGS[Rating(rating)])
+        log.duration_ms = duration_ms
+        log.save(update_fields=["rating", "duration_ms"])
+    return card_rebuild(card, retention=retention)
+
+
 def card_rebuild(card: ReviewCard, *, retention: float) -> ReviewCard:
     """Recompute a card from its review log alone (after a settings change, or to audit)."""
     logs = [

@@ -22,6 +22,7 @@ from .models import (
     PracticeSession,
     Rating,
     ReviewCard,
+    ReviewLog,
     Story,
 )
 
@@ -229,7 +230,13 @@ def attempt_checklist(*, attempt: Attempt, covered: list[int], red_flags: list[R
 
 @transaction.atomic
 def attempt_rate(*, attempt: Attempt, rating: str, elapsed: int | None = None) -> Attempt | None:
-    """Record the self-rating (or a skip); returns the next unrated attempt, if any."""
+    """Record the self-rating (or a skip); returns the next unrated attempt, if any.
+
+    Rating an answer again (the page shows its buttons after rating, and a double click posts
+    twice) corrects the rating already logged instead of logging a second review.
+    """
+    # Serialise ratings of one answer (two tabs, a double click) on PostgreSQL too.
+    Attempt.objects.select_for_update().filter(pk=attempt.pk).values_list("pk").first()
     now = timezone.now()
     attempt.rating = rating
     attempt.rated_at = now
@@ -238,8 +245,14 @@ def attempt_rate(*, attempt: Attempt, rating: str, elapsed: int | None = None) -
         attempt.started_at = now
     attempt.save(update_fields=["rating", "rated_at", "elapsed_seconds", "started_at"])
     session = attempt.session
-    if rating != Rating.SKIPPED:
-        profile = Profile.objects.get_or_create(user=session.user)[0]
+    profile = Profile.objects.get_or_create(user=session.user)[0]
+    duration_ms = attempt.elapsed_seconds * 1000 if attempt.elapsed_seconds else None
+    reviewed = ReviewLog.objects.filter(attempt=attempt).exists()
+    if reviewed:
+        scheduling.review_correct(
+            attempt, rating=rating, retention=profile.desired_retention, duration_ms=duration_ms
+        )
+    elif rating != Rating.SKIPPED:
         scheduling.review_record(
             user=session.user,
             question=attempt.question,
@@ -247,7 +260,7 @@ def attempt_rate(*, attempt: Attempt, rating: str, elapsed: int | None = None) -
             when=now,
             retention=profile.desired_retention,
             attempt=attempt,
-            duration_ms=attempt.elapsed_seconds * 1000 if attempt.elapsed_seconds else None,
+            duration_ms=duration_ms,
         )
     remaining = session.attempts.filter(rating="").order_by("position")
     upcoming = remaining.filter(position__gt=attempt.position).first() or remaining.first()

@@ -61,6 +61,60 @@ def test_skips_are_not_reviews(user):
     assert ReviewLog.objects.count() == 1
 
 
+def test_rating_an_answer_again_corrects_its_review(user):
+    """The page keeps its rating buttons after rating: a second rating (or a double click)
+    replaces the first in the log, at the time of the first, and the card is replayed."""
+    earlier, question = QuestionFactory(), QuestionFactory()
+    with time_machine.travel(T0, tick=False):
+        attempt = AttemptFactory(
+            session=PracticeSessionFactory(user=user), question=question, position=1
+        )
+        services.attempt_rate(attempt=attempt, rating=Rating.GOOD, elapsed=60)
+        services.attempt_rate(attempt=attempt, rating=Rating.GOOD, elapsed=60)  # double click
+    assert ReviewLog.objects.filter(attempt=attempt).count() == 1
+    with time_machine.travel(T0 + timedelta(hours=2), tick=False):
+        services.attempt_rate(attempt=attempt, rating=Rating.AGAIN, elapsed=60)
+    log = ReviewLog.objects.get(attempt=attempt)
+    assert (log.rating, log.reviewed_at) == (int(fsrs.Rating.Again), T0)
+    card = ReviewCard.objects.get(user=user, question=question)
+    reference, _ = scheduling.scheduler_for(0.9).review_card(
+        fsrs.Card(card_id=1), fsrs.Rating.Again, review_datetime=T0, review_duration=60_000
+    )
+    assert card.due == reference.due
+    assert card.stability == pytest.approx(reference.stability)
+    # Withdrawn by a skip: the review goes, and a card with no reviews left goes with it.
+    rate(user, earlier, Rating.EASY, T0)
+    services.attempt_rate(attempt=attempt, rating=Rating.SKIPPED)
+    assert not ReviewLog.objects.filter(attempt=attempt).exists()
+    assert not ReviewCard.objects.filter(question=question).exists()
+    assert ReviewCard.objects.filter(question=earlier).exists()
+    # And rated again after the skip: a review as new.
+    services.attempt_rate(attempt=attempt, rating=Rating.HARD, elapsed=60)
+    assert ReviewLog.objects.get(attempt=attempt).rating == int(fsrs.Rating.Hard)
+
+
+def test_correcting_an_older_review_keeps_later_ones_in_order(user):
+    question = QuestionFactory()
+    with time_machine.travel(T0, tick=False):
+        first = AttemptFactory(
+            session=PracticeSessionFactory(user=user), question=question, position=1
+        )
+        services.attempt_rate(attempt=first, rating=Rating.GOOD, elapsed=60)
+    later = rate(user, question, Rating.GOOD, T0 + timedelta(days=3))
+    services.attempt_rate(attempt=first, rating=Rating.HARD, elapsed=60)
+    card = ReviewCard.objects.get(pk=later.pk)
+    reference = scheduling.scheduler_for(0.9)
+    expected, _ = reference.review_card(
+        fsrs.Card(card_id=1), fsrs.Rating.Hard, review_datetime=T0, review_duration=60_000
+    )
+    expected, _ = reference.review_card(
+        expected, fsrs.Rating.Good, review_datetime=T0 + timedelta(days=3), review_duration=60_000
+    )
+    assert card.due == expected.due
+    assert card.stability == pytest.approx(expected.stability)
+    assert ReviewLog.objects.filter(card=card).count() == 2
+
+
 def test_schedule_can_be_rebuilt_from_the_log_alone(user):
     question = QuestionFactory()
     for n, rating in enumerate([Rating.GOOD, Rating.HARD, Rating.GOOD]):

@@ -5,7 +5,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from practice.models import MAX_ANSWER_CHARS, Attempt, PracticeSession
+from practice.models import MAX_ANSWER_CHARS, Attempt, PracticeSession, ReviewLog
 from questions.models import Category
 from tests.factories import (
     AttemptFactory,
@@ -296,6 +296,18 @@ def test_empty_answers_can_be_rated(auth_client, session):
     )
     assert response.status_code == 302
     assert session.attempts.get(position=1).rating == "hard"
+
+
+def test_rating_again_from_the_page_corrects_the_rating(auth_client, session):
+    """Going back to a rated question and pressing another rating (or pressing one twice)."""
+    url = attempt_url(session, 1, "rate")
+    for rating in ("good", "good", "again"):
+        version = session.attempts.get(position=1).version
+        response = auth_client.post(url, {**STAR, "version": version, "rating": rating})
+        assert response.status_code == 302
+    attempt = session.attempts.get(position=1)
+    assert attempt.rating == "again"
+    assert ReviewLog.objects.filter(attempt=attempt).count() == 1
 
 
 def test_rate_with_a_bad_value_changes_nothing(auth_client, session):

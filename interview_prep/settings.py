@@ -29,7 +29,8 @@ def env_list(name: str, *, default: list[str]) -> list[str]:
 
 
 DEBUG = env_bool("DEBUG", default=False)
-SECRET_KEY = os.environ.get("SECRET_KEY", "django-insecure-dev-only-change-me")
+DEV_SECRET_KEY = "django-insecure-dev-only-change-me"  # the WSGI/ASGI apps refuse it without DEBUG
+SECRET_KEY = os.environ.get("SECRET_KEY", DEV_SECRET_KEY)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -156,6 +157,9 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+# Question history in the admin is for reading: no "Revert" button (QuestionAdmin refuses the POST).
+SIMPLE_HISTORY_REVERT_DISABLED = True
+
 # Login throttling: after AXES_FAILURE_LIMIT wrong passwords for one username from one IP,
 # that pair is locked out for AXES_COOLOFF_MINUTES (HTTP 429 with an explanation). Keyed on
 # the pair, not the IP alone, so a classroom behind one NAT is not locked out together.

@@ -581,6 +581,7 @@ def story_create(request: HtmxHttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
+@vary_on_headers("HX-Request", "HX-Target")
 def story_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     story = _user_story(request, pk)
     form = StoryForm(request.POST or None, instance=story)

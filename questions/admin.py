@@ -169,6 +169,16 @@ class QuestionAdmin(SimpleHistoryAdmin):
         "average_time",
     )
     list_display_links = ("short_prompt",)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        """Old versions can be read, not restored: django-simple-history saves the whole old
+        row, status and review fields included, so a "revert" could publish a retired or
+        unreviewed question around the workflow (found in review). Copy text instead.
+        (SIMPLE_HISTORY_REVERT_DISABLED only hides the button; the POST would still save.)"""
+        if request.method != "GET":
+            raise PermissionDenied("Old versions can be read but not restored.")
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
     list_filter = (
         "status",
         SuggestedFilter,

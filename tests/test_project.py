@@ -47,6 +47,17 @@ def test_deploy_check_is_clean_with_production_settings():
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+@pytest.mark.parametrize("module", ["interview_prep.wsgi", "interview_prep.asgi"])
+def test_a_server_without_debug_refuses_the_development_secret_key(module):
+    env = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "DEBUG")}
+    load = [sys.executable, "-c", f"import {module}"]
+    refused = subprocess.run(load, cwd=ROOT, env=env, capture_output=True, text=True)
+    assert refused.returncode != 0 and "SECRET_KEY is not set" in refused.stderr
+    for allowed in ({**env, **PRODUCTION_ENV}, {**env, "DEBUG": "1"}):
+        started = subprocess.run(load, cwd=ROOT, env=allowed, capture_output=True, text=True)
+        assert started.returncode == 0, started.stderr
+
+
 def page_urls() -> list[str]:
     question = QuestionFactory(red_flags=[RedFlagFactory()])
     return [

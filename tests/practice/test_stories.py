@@ -192,6 +192,7 @@ def test_story_coach_on_demand_highlights_safely(auth_client, user):
     )
     body = partial.content.decode()
     assert body.lstrip().startswith('<section id="coach"') and "<h1" not in body
+    assert "HX-Target" in partial["Vary"]  # a cache must not answer a page with the partial
 
 
 # --- in practice ------------------------------------------------------------------------

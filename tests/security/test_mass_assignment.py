@@ -174,6 +174,26 @@ def test_curators_cannot_set_workflow_fields_through_the_change_form(world):
     assert draft.reviewed_by is None and draft.suggested_by is None
 
 
+def test_curators_cannot_restore_an_old_version_around_the_workflow(world):
+    """django-simple-history's revert saves the whole old row, status included: a retired
+    question must not come back published through it."""
+    from questions.models import Question
+
+    question = world.question  # published
+    Question.objects.filter(pk=question.pk).update(status="retired")
+    question.refresh_from_db()
+    old = question.history.filter(status="published").first()
+    assert old is not None
+    url = reverse("admin:questions_question_simple_history", args=[question.pk, old.history_id])
+    client = world.client("curator")
+    page = client.get(url)
+    assert page.status_code == 200 and "Revert" not in page.content.decode()
+    body = {"key": old.key, "prompt": old.prompt, "category": old.category, "save_anyway": "on"}
+    assert client.post(url, body).status_code == 403
+    question.refresh_from_db()
+    assert question.status == "retired"
+
+
 def _own_export_as_new(world, **changes) -> SimpleUploadedFile:
     """The owner's export with fresh ids (so it imports as new data), then `changes`."""
     export = json.loads(export_json(world.users["owner"]))

@@ -1,4 +1,7 @@
 from django import forms
+from django.contrib.auth import authenticate
+from django.contrib.auth.forms import PasswordChangeForm
+from django.http import HttpRequest
 from django.utils import timezone
 
 from .models import Profile
@@ -47,6 +50,30 @@ class ImportDataForm(forms.Form):
         super().__init__(*args, label_suffix="", **kwargs)
 
 
+def password_is_right(request: HttpRequest, user, password: str) -> bool:
+    """Check a signed-in user's own password through authenticate(), so django-axes counts
+    each wrong guess and locks out as it does at log-in: someone holding a stolen session
+    can't use these forms to brute-force the password (found in review)."""
+    found = authenticate(request, username=user.get_username(), password=password)
+    return found is not None and found.pk == user.pk
+
+
+class ThrottledPasswordChangeForm(PasswordChangeForm):
+    """Django's password change, with the old password checked as log-in checks it."""
+
+    def __init__(self, user, *args, request: HttpRequest, **kwargs):
+        super().__init__(user, *args, **kwargs)
+        self.request = request
+
+    def clean_old_password(self) -> str:
+        old_password = self.cleaned_data["old_password"]
+        if not password_is_right(self.request, self.user, old_password):
+            raise forms.ValidationError(
+                self.error_messages["password_incorrect"], code="password_incorrect"
+            )
+        return old_password
+
+
 class DeleteAccountForm(forms.Form):
     password = forms.CharField(
         label="Your password",
@@ -57,12 +84,13 @@ class DeleteAccountForm(forms.Form):
         error_messages={"required": "Tick the box to confirm: this can't be undone."},
     )
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, request: HttpRequest, **kwargs):
         super().__init__(*args, label_suffix="", **kwargs)
-        self.user = user
+        self.request = request
+        self.user = request.user
 
     def clean_password(self) -> str:
         password = self.cleaned_data["password"]
-        if not self.user.check_password(password):
+        if not password_is_right(self.request, self.user, password):
             raise forms.ValidationError("That isn't your password.")
         return password

@@ -11,5 +11,7 @@ urlpatterns = [
     ),
     path("data/import/", views.data_import, name="account_data_import"),
     path("data/delete/", views.account_delete_view, name="account_delete"),
+    # Before Django's own, which it replaces: old passwords checked as log-in checks them.
+    path("password_change/", views.PasswordChange.as_view(), name="password_change"),
     path("", include("django.contrib.auth.urls")),
 ]

@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import PasswordChangeView
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -11,7 +12,7 @@ from interview_prep.http import HtmxHttpRequest
 from practice.forms import SignUpForm
 
 from . import data
-from .forms import DeleteAccountForm, ImportDataForm, SettingsForm
+from .forms import DeleteAccountForm, ImportDataForm, SettingsForm, ThrottledPasswordChangeForm
 from .services import account_delete, profile_for, settings_update
 
 
@@ -48,7 +49,7 @@ def account_settings(request: HtmxHttpRequest) -> HttpResponse:
 def _render_data_page(request, *, import_form=None, delete_form=None, status=200):
     context = {
         "import_form": import_form or ImportDataForm(),
-        "delete_form": delete_form or DeleteAccountForm(user=request.user),
+        "delete_form": delete_form or DeleteAccountForm(request=request),
     }
     return render(request, "accounts/data.html", context, status=status)
 
@@ -110,7 +111,7 @@ def data_import(request: HtmxHttpRequest) -> HttpResponse:
 @require_POST
 @login_required
 def account_delete_view(request: HtmxHttpRequest) -> HttpResponse:
-    form = DeleteAccountForm(request.POST, user=request.user)
+    form = DeleteAccountForm(request.POST, request=request)
     if not form.is_valid():
         return _render_data_page(request, delete_form=form)
     user = request.user
@@ -118,3 +119,13 @@ def account_delete_view(request: HtmxHttpRequest) -> HttpResponse:
     account_delete(user=user)
     messages.success(request, "Your account and all its data have been deleted.")
     return redirect("home")
+
+
+class PasswordChange(PasswordChangeView):
+    """Django's password change view, with the old password checked through authenticate()
+    so django-axes throttles guesses here as at log-in (ThrottledPasswordChangeForm)."""
+
+    form_class = ThrottledPasswordChangeForm
+
+    def get_form_kwargs(self) -> dict:
+        return {**super().get_form_kwargs(), "request": self.request}

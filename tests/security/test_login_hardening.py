@@ -40,6 +40,54 @@ def test_repeated_wrong_passwords_lock_that_username_from_that_address(client):
     assert user.pk
 
 
+@pytest.mark.parametrize(
+    ("url", "field", "extra"),
+    [
+        (
+            "password_change",
+            "old_password",
+            {"new_password1": "N3w-long-passphrase!", "new_password2": "N3w-long-passphrase!"},
+        ),
+        ("account_delete", "password", {"confirm": "on"}),
+    ],
+)
+def test_password_checks_of_signed_in_users_are_throttled_like_log_in(client, url, field, extra):
+    """A stolen session must not turn "change password" or "delete account" into a password
+    oracle: wrong guesses count towards the same lockout as log-in."""
+    user = UserFactory(username="victim")
+    client.force_login(user)
+    post = lambda password: client.post(  # noqa: E731
+        reverse(url), {field: password, **extra}, REMOTE_ADDR="203.0.113.9"
+    )
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        response = post("guess")
+        assert response.status_code == 200 and "password" in response.content.decode()
+    assert post("guess").status_code == 429
+    assert post(PASSWORD).status_code == 429  # even the right one, while locked
+    user.refresh_from_db()
+    assert user.check_password(PASSWORD)  # nothing changed, nothing deleted
+    # And log-in from that address is locked for that username too.
+    client.logout()
+    assert attempt(client, "victim", PASSWORD, ip="203.0.113.9").status_code == 429
+
+
+def test_password_change_and_delete_still_work_with_the_right_password(client):
+    user = UserFactory(username="owner")
+    client.force_login(user)
+    new = "N3w-long-passphrase!"
+    response = client.post(
+        reverse("password_change"),
+        {"old_password": PASSWORD, "new_password1": new, "new_password2": new},
+    )
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert user.check_password(new)
+    client.force_login(user)
+    response = client.post(reverse("account_delete"), {"password": new, "confirm": "on"})
+    assert response.status_code == 302
+    assert not type(user).objects.filter(pk=user.pk).exists()
+
+
 def test_a_successful_log_in_resets_the_count(client):
     UserFactory(username="forgetful")
     for _ in range(settings.AXES_FAILURE_LIMIT - 1):

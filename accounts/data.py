@@ -15,8 +15,9 @@ import uuid
 from datetime import date, datetime
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from practice.models import (
@@ -40,6 +41,11 @@ MAX_IMPORT_BYTES = 10 * 1024 * 1024
 TEXTS = ("situation", "task", "action", "result", "answer", "notes")
 MAX_STORY_TAGS = 12  # as practice.forms.StoryForm
 MAX_STORY_TAG_CHARS = 300
+# What one import may hold. A year of daily practice is ~2,000 answers; the caps keep one
+# import's write transaction (which holds SQLite's write lock) to a few seconds.
+MAX_IMPORT_ROWS = {"stories": 1_000, "sessions": 2_000, "attempts": 10_000, "review_log": 20_000}
+SMALL_INT = 32_767  # PositiveSmallIntegerField, on every database
+INT = 2_147_483_647  # PositiveIntegerField
 
 
 class DataError(Exception):
@@ -248,12 +254,44 @@ class _Checker:
     def moment(self, value: Any, where: str, *, required: bool = False) -> None:
         if value is None and not required:
             return
-        if not isinstance(value, str) or parse_datetime(value) is None:
+        try:
+            ok = isinstance(value, str) and parse_datetime(value) is not None
+        except ValueError:  # well-formed but impossible, e.g. 30 February
+            ok = False
+        if not ok:
             self.errors.append(f"{where}: not a date and time (ISO 8601)")
+
+    def whole(self, value: Any, where: str, *, low: int, high: int, optional: bool) -> None:
+        if value is None and optional:
+            return
+        # bool is an int in Python; a JSON true is not a number here.
+        if not (type(value) is int and low <= value <= high):
+            self.errors.append(f"{where}: must be a whole number from {low:,} to {high:,}")
+
+    def unique(self, value: Any, seen: set[str], where: str) -> None:
+        if str(value) in seen:
+            self.errors.append(f"{where}: this id appears twice in the file")
+        seen.add(str(value))
+
+    def at_most(self, rows: Any, name: str) -> None:
+        limit = MAX_IMPORT_ROWS[name]
+        if isinstance(rows, list) and len(rows) > limit:
+            self.errors.append(
+                f"{name}: the file has {len(rows):,}; the limit is {limit:,} per import"
+            )
 
 
 def _parse(value: str | None) -> datetime | None:
-    return parse_datetime(value) if value else None
+    """An export's date and time; one without an offset is taken as the site's time zone."""
+    moment = parse_datetime(value) if value else None
+    if moment is not None and timezone.is_naive(moment):
+        moment = timezone.make_aware(moment)
+    return moment
+
+
+def _known(value: Any, names: set[str]) -> bool:
+    """Whether value is one of names (and text: a list or object in its place is not)."""
+    return isinstance(value, str) and value in names
 
 
 def _is_finding(value: Any) -> bool:
@@ -292,13 +330,17 @@ def validate(
                 c.errors.append("settings.interview_date: not a date (YYYY-MM-DD)")
     stories = data.get("stories", [])
     story_ids: set[str] = set()
+    for name in MAX_IMPORT_ROWS:
+        c.at_most(data.get(name), name)
+    if c.errors:
+        return c.errors
     if c.need(isinstance(stories, list), "stories", "must be a list"):
         for i, st in enumerate(stories):
             w = f"stories[{i}]"
             if not c.need(isinstance(st, dict), w, "must be an object"):
                 continue
             c.uuid(st.get("uuid"), f"{w}.uuid")
-            story_ids.add(str(st.get("uuid")))
+            c.unique(st.get("uuid"), story_ids, f"{w}.uuid")
             c.need(
                 isinstance(st.get("title"), str) and 0 < len(st["title"]) <= 120,
                 f"{w}.title",
@@ -312,13 +354,13 @@ def validate(
                 )
             c.need(
                 isinstance(st.get("competencies"), list)
-                and all(x in competency_slugs for x in st.get("competencies") or []),
+                and all(_known(x, competency_slugs) for x in st.get("competencies") or []),
                 f"{w}.competencies",
                 "unknown competency",
             )
             c.need(
                 isinstance(st.get("questions"), list)
-                and all(x in question_keys for x in st.get("questions") or []),
+                and all(_known(x, question_keys) for x in st.get("questions") or []),
                 f"{w}.questions",
                 "unknown question",
             )
@@ -336,59 +378,80 @@ def validate(
             c.moment(st.get("created_at"), f"{w}.created_at", required=True)
     sessions = data.get("sessions")
     attempt_ids: set[str] = set()
+    session_ids: set[str] = set()
+    n_attempts = 0
     if c.need(isinstance(sessions, list), "sessions", "must be a list"):
         for i, s in enumerate(sessions):
             w = f"sessions[{i}]"
             if not c.need(isinstance(s, dict), w, "must be an object"):
                 continue
             c.uuid(s.get("uuid"), f"{w}.uuid")
+            c.unique(s.get("uuid"), session_ids, f"{w}.uuid")
             c.need(
-                s.get("mode") in Mode.values,
+                _known(s.get("mode"), set(Mode.values)),
                 f"{w}.mode",
                 f"must be one of {', '.join(Mode.values)}",
             )
             c.moment(s.get("created_at"), f"{w}.created_at", required=True)
             c.moment(s.get("finished_at"), f"{w}.finished_at")
+            c.need(
+                s.get("settings") is None or isinstance(s["settings"], dict),
+                f"{w}.settings",
+                "must be an object",
+            )
             attempts = s.get("attempts")
             if not c.need(
                 isinstance(attempts, list) and attempts, f"{w}.attempts", "must be a non-empty list"
             ):
                 continue
-            positions = set()
+            positions, asked = set(), set()
+            n_attempts += len(attempts)
+            if n_attempts > MAX_IMPORT_ROWS["attempts"]:
+                limit = MAX_IMPORT_ROWS["attempts"]
+                c.errors.append(f"{w}.attempts: more than {limit:,} answers in all; the limit")
+                break
             for j, a in enumerate(attempts):
                 aw = f"{w}.attempts[{j}]"
                 if not c.need(isinstance(a, dict), aw, "must be an object"):
                     continue
                 c.uuid(a.get("uuid"), f"{aw}.uuid")
-                attempt_ids.add(str(a.get("uuid")))
-                c.need(
-                    a.get("question") in question_keys,
+                c.unique(a.get("uuid"), attempt_ids, f"{aw}.uuid")
+                if c.need(
+                    _known(a.get("question"), question_keys),
                     f"{aw}.question",
                     f"unknown question {a.get('question')!r}",
-                )
+                ):
+                    c.need(
+                        a["question"] not in asked,
+                        f"{aw}.question",
+                        "appears twice in this session",
+                    )
+                    asked.add(a["question"])
                 pos = a.get("position")
-                c.need(
-                    isinstance(pos, int) and pos >= 1 and pos not in positions,
-                    f"{aw}.position",
-                    "must be a unique number from 1",
-                )
-                positions.add(pos)
+                c.whole(pos, f"{aw}.position", low=1, high=SMALL_INT, optional=False)
+                if type(pos) is int:
+                    c.need(pos not in positions, f"{aw}.position", "appears twice in this session")
+                    positions.add(pos)
                 for f in TEXTS:
                     c.need(
                         isinstance(a.get(f), str) and len(a.get(f)) <= 20_000,
                         f"{aw}.{f}",
                         "must be text of at most 20,000 characters",
                     )
-                c.need(a.get("rating") in ["", *Rating.values], f"{aw}.rating", "not a rating")
                 c.need(
-                    isinstance(a.get("covered_points"), list)
-                    and all(isinstance(n, int) for n in a.get("covered_points", [])),
+                    _known(a.get("rating"), {"", *Rating.values}), f"{aw}.rating", "not a rating"
+                )
+                points = a.get("covered_points")
+                c.need(
+                    isinstance(points, list)
+                    and len(points) <= 100
+                    and all(type(n) is int and 0 <= n < 100 for n in points),
                     f"{aw}.covered_points",
-                    "must be a list of numbers",
+                    "must be a list of key-point numbers (0 to 99)",
                 )
                 flags = a.get("red_flags")
                 c.need(
-                    isinstance(flags, list) and all(f in flag_slugs for f in flags),
+                    isinstance(flags, list) and all(_known(f, flag_slugs) for f in flags),
                     f"{aw}.red_flags",
                     "unknown red flag",
                 )
@@ -405,38 +468,54 @@ def validate(
                 )
                 for name in ("started_at", "saved_at", "revealed_at", "rated_at", "coached_at"):
                     c.moment(a.get(name), f"{aw}.{name}")
-                for name in ("elapsed_seconds", "time_budget", "version"):
-                    value = a.get(name)
-                    c.need(
-                        value is None or (isinstance(value, int) and value >= 0),
-                        f"{aw}.{name}",
-                        "must be a whole number",
-                    )
+                for name, high in (("elapsed_seconds", INT), ("time_budget", SMALL_INT)):
+                    c.whole(a.get(name), f"{aw}.{name}", low=0, high=high, optional=True)
+                c.whole(a.get("version"), f"{aw}.version", low=0, high=INT, optional=True)
     logs = data.get("review_log")
+    log_ids: set[str] = set()
+    reviewed_attempts: set[str] = set()  # an answer has at most one review
     if c.need(isinstance(logs, list), "review_log", "must be a list"):
         for i, log in enumerate(logs):
             w = f"review_log[{i}]"
             if not c.need(isinstance(log, dict), w, "must be an object"):
                 continue
             c.uuid(log.get("uuid"), f"{w}.uuid")
+            c.unique(log.get("uuid"), log_ids, f"{w}.uuid")
             c.need(
-                log.get("question") in question_keys,
+                _known(log.get("question"), question_keys),
                 f"{w}.question",
                 f"unknown question {log.get('question')!r}",
             )
-            c.need(log.get("rating") in (1, 2, 3, 4), f"{w}.rating", "must be 1 to 4")
+            c.whole(log.get("rating"), f"{w}.rating", low=1, high=4, optional=False)
+            c.whole(log.get("duration_ms"), f"{w}.duration_ms", low=0, high=INT, optional=True)
             c.moment(log.get("reviewed_at"), f"{w}.reviewed_at", required=True)
-            c.need(
-                log.get("attempt") is None or str(log.get("attempt")) in attempt_ids,
-                f"{w}.attempt",
-                "refers to no attempt in this file",
-            )
+            if (
+                c.need(
+                    log.get("attempt") is None or str(log.get("attempt")) in attempt_ids,
+                    f"{w}.attempt",
+                    "refers to no attempt in this file",
+                )
+                and log.get("attempt") is not None
+            ):
+                c.unique(log["attempt"], reviewed_attempts, f"{w}.attempt")
     return c.errors
 
 
-@transaction.atomic
 def import_data(user, raw: bytes) -> dict[str, int]:
-    """Restore an export into `user`'s account; returns counts of what was added."""
+    """Restore an export into `user`'s account; returns counts of what was added.
+
+    All or nothing: any problem raises DataError naming where, and changes nothing.
+    """
+    try:
+        return _import_data(user, raw)
+    except IntegrityError as exc:  # a clash validation can't see, e.g. an edited file's ids
+        raise DataError(
+            ["some ids in the file clash with data already on this site; nothing was imported"]
+        ) from exc
+
+
+@transaction.atomic
+def _import_data(user, raw: bytes) -> dict[str, int]:
     if len(raw) > MAX_IMPORT_BYTES:
         raise DataError([f"the file is {len(raw) / 1024 / 1024:.1f} MB; the limit is 10 MB"])
     try:
@@ -450,6 +529,8 @@ def import_data(user, raw: bytes) -> dict[str, int]:
                 "(is the file complete?)"
             ]
         ) from exc
+    except RecursionError as exc:
+        raise DataError(["the file nests lists or objects too deeply to be an export"]) from exc
     # Only questions a candidate can have met: published, retired (past answers stay readable)
     # or already practised here. Drafts and suggestions must not be reachable by naming them.
     visible = Q(status__in=[Status.PUBLISHED, Status.RETIRED]) | Q(attempts__session__user=user)
@@ -468,7 +549,13 @@ def import_data(user, raw: bytes) -> dict[str, int]:
         raise DataError(errors)
     # A file exported from another account that still exists here can't be restored twice.
     session_ids = [s["uuid"] for s in data["sessions"]]
-    foreign = PracticeSession.objects.filter(uuid__in=session_ids).exclude(user=user).exists()
+    attempt_ids = [a["uuid"] for s in data["sessions"] for a in s["attempts"]]
+    log_ids = [log["uuid"] for log in data["review_log"]]
+    foreign = (
+        PracticeSession.objects.filter(uuid__in=session_ids).exclude(user=user).exists()
+        or Attempt.objects.filter(uuid__in=attempt_ids).exclude(session__user=user).exists()
+        or ReviewLog.objects.filter(uuid__in=log_ids).exclude(card__user=user).exists()
+    )
     if foreign:
         raise DataError(
             [
@@ -513,19 +600,27 @@ def import_data(user, raw: bytes) -> dict[str, int]:
     attempt_pk: dict[str, int] = {
         str(u): pk for u, pk in Attempt.objects.filter(session__user=user).values_list("uuid", "pk")
     }
-    for s in data["sessions"]:
-        if uuid.UUID(s["uuid"]) in existing:
-            continue
-        session = PracticeSession.objects.create(
-            uuid=s["uuid"],
-            user=user,
-            mode=s["mode"],
-            settings=s.get("settings") or {},
-            question_count=len(s["attempts"]),
-            finished_at=_parse(s["finished_at"]),
-        )
-        PracticeSession.objects.filter(pk=session.pk).update(created_at=_parse(s["created_at"]))
-        counts["sessions"] += 1
+    new_sessions = [s for s in data["sessions"] if uuid.UUID(s["uuid"]) not in existing]
+    sessions = PracticeSession.objects.bulk_create(
+        [
+            PracticeSession(
+                uuid=s["uuid"],
+                user=user,
+                mode=s["mode"],
+                settings=s.get("settings") or {},
+                question_count=len(s["attempts"]),
+                finished_at=_parse(s["finished_at"]),
+            )
+            for s in new_sessions
+        ],
+        batch_size=500,
+    )
+    for session, s in zip(sessions, new_sessions, strict=True):
+        session.created_at = _parse(s["created_at"])  # auto_now_add set it to now
+    PracticeSession.objects.bulk_update(sessions, ["created_at"], batch_size=500)
+    counts["sessions"] = len(sessions)
+    new_attempts: list[tuple[str, Attempt, list[str]]] = []
+    for session, s in zip(sessions, new_sessions, strict=True):
         for a in s["attempts"]:
             attempt = Attempt(
                 uuid=a["uuid"],
@@ -546,29 +641,52 @@ def import_data(user, raw: bytes) -> dict[str, int]:
                 coached_at=_parse(a.get("coached_at")),
                 story_id=story_pk.get(str(a.get("story"))) if a.get("story") else None,
             )
-            attempt.save()
-            attempt.red_flags.set([flags[f] for f in a["red_flags"]])
-            attempt_pk[a["uuid"]] = attempt.pk
-            counts["attempts"] += 1
+            attempt.count_words()  # what save() would do; bulk_create doesn't call it
+            new_attempts.append((a["uuid"], attempt, a["red_flags"]))
+    # In bulk: one import holds SQLite's write lock, and row-by-row inserts held it for a
+    # minute at 20,000 answers (found in review).
+    Attempt.objects.bulk_create([attempt for _, attempt, _ in new_attempts], batch_size=500)
+    Attempt.red_flags.through.objects.bulk_create(
+        [
+            Attempt.red_flags.through(attempt_id=attempt.pk, redflag_id=flags[slug])
+            for _, attempt, slugs in new_attempts
+            for slug in slugs
+        ],
+        batch_size=1000,
+    )
+    for key, attempt, _ in new_attempts:
+        attempt_pk[key] = attempt.pk
+    counts["attempts"] = len(new_attempts)
     known_logs = set(ReviewLog.objects.filter(card__user=user).values_list("uuid", flat=True))
-    touched: set[int] = set()
-    for log in data["review_log"]:
-        if uuid.UUID(log["uuid"]) in known_logs:
-            continue
+    new_logs = [log for log in data["review_log"] if uuid.UUID(log["uuid"]) not in known_logs]
+    cards = {card.question_id: card for card in ReviewCard.objects.filter(user=user)}
+    first_review: dict[int, datetime] = {}
+    for log in new_logs:
+        question_id = questions[log["question"]].pk
         when = _parse(log["reviewed_at"])
-        card, _ = ReviewCard.objects.get_or_create(
-            user=user, question=questions[log["question"]], defaults={"due": when}
-        )
-        ReviewLog.objects.create(
-            uuid=log["uuid"],
-            card=card,
-            rating=log["rating"],
-            reviewed_at=when,
-            duration_ms=log.get("duration_ms"),
-            attempt_id=attempt_pk.get(str(log["attempt"])) if log.get("attempt") else None,
-        )
-        touched.add(card.pk)
-        counts["reviews"] += 1
+        if question_id not in cards:
+            first_review[question_id] = min(when, first_review.get(question_id, when))
+    ReviewCard.objects.bulk_create(
+        [ReviewCard(user=user, question_id=q, due=when) for q, when in first_review.items()],
+        batch_size=500,
+    )
+    cards = {card.question_id: card for card in ReviewCard.objects.filter(user=user)}
+    ReviewLog.objects.bulk_create(
+        [
+            ReviewLog(
+                uuid=log["uuid"],
+                card=cards[questions[log["question"]].pk],
+                rating=log["rating"],
+                reviewed_at=_parse(log["reviewed_at"]),
+                duration_ms=log.get("duration_ms"),
+                attempt_id=attempt_pk.get(str(log["attempt"])) if log.get("attempt") else None,
+            )
+            for log in new_logs
+        ],
+        batch_size=500,
+    )
+    touched = {cards[questions[log["question"]].pk].pk for log in new_logs}
+    counts["reviews"] = len(new_logs)
     for card in ReviewCard.objects.filter(pk__in=touched).prefetch_related("logs"):
         card_rebuild(card, retention=profile.desired_retention)
     return counts

@@ -108,6 +108,19 @@ def loads(data: bytes, fmt: str) -> list[Any]:
     return items
 
 
+class _NoAliasLoader(yaml.SafeLoader):
+    """YAML without anchors' aliases (`*name`): a 400 KB file of aliases expanded to ~60 MB in
+    memory (a "billion laughs", found in review), and exports never write them."""
+
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.AliasEvent):
+            mark = self.peek_event().start_mark
+            raise yaml.composer.ComposerError(
+                None, None, "aliases (*name) are not allowed; write each value out", mark
+            )
+        return super().compose_node(parent, index)
+
+
 def _load_json(text: str) -> list[Any]:
     try:
         items = json.loads(text)
@@ -118,6 +131,8 @@ def _load_json(text: str) -> list[Any]:
                 " (is the file complete?)"
             ]
         ) from exc
+    except RecursionError as exc:
+        raise BankError(["the file nests lists or objects too deeply"]) from exc
     if not isinstance(items, list):
         raise BankError(["the file must hold a list of questions"])
     return items
@@ -125,7 +140,9 @@ def _load_json(text: str) -> list[Any]:
 
 def _load_yaml(text: str) -> list[Any]:
     try:
-        items = yaml.safe_load(text)
+        items = yaml.load(text, Loader=_NoAliasLoader)  # a SafeLoader, without aliases
+    except RecursionError as exc:
+        raise BankError(["the file nests lists or objects too deeply"]) from exc
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""

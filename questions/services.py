@@ -41,6 +41,8 @@ RELATION_FIELDS = ("competencies", "tags", "red_flags")
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 RESERVED_KEYS = {"suggest"}  # /questions/suggest/ is a page, not a question
 MAX_TEXT = 4000
+MAX_LIST_ITEMS = 30  # key points, follow-ups, tags, ... per question
+MAX_ITEM_TEXT = 1000  # characters in one key point or follow-up
 
 
 class BankError(Exception):
@@ -94,6 +96,10 @@ def _check_string_list(value: Any, *, where: str, minimum: int, slugs: bool = Fa
     if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
         return [f"{where}: must be a list of non-empty strings"]
     errors = []
+    if len(value) > MAX_LIST_ITEMS:
+        errors.append(f"{where}: has {len(value)} items; the limit is {MAX_LIST_ITEMS}")
+    if any(len(v) > MAX_ITEM_TEXT for v in value):
+        errors.append(f"{where}: an item is longer than {MAX_ITEM_TEXT:,} characters")
     if len(value) < minimum:
         errors.append(f"{where}: needs at least {minimum} item{'s' if minimum > 1 else ''}")
     if slugs:

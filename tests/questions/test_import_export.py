@@ -152,6 +152,25 @@ BROKEN = {
         "has 3 cells",
     ),
     "empty file": ("json", lambda: "  \n", "", "the file is empty"),
+    "yaml aliases (a billion laughs)": (
+        "yaml",
+        lambda: f"- &first {json.dumps(sample()[0])}\n" + "- *first\n" * 3,
+        "line 2",
+        "aliases (*name) are not allowed",
+    ),
+    "nested too deeply": ("json", lambda: "[" * 100_000, "", "nests lists or objects too deeply"),
+    "too many key points": (
+        "json",
+        lambda: json.dumps([{**sample()[0], "key_points": [f"Point {i}." for i in range(31)]}]),
+        "item 0",
+        "key_points: has 31 items; the limit is 30",
+    ),
+    "a key point too long": (
+        "json",
+        lambda: json.dumps([{**sample()[0], "follow_ups": ["Why? " * 201]}]),
+        "item 0",
+        "follow_ups: an item is longer than 1,000 characters",
+    ),
     "wrong types in yaml": (
         "yaml",
         lambda: formats.dumps([{**sample()[0], "key_points": "one string"}], "yaml"),

@@ -92,6 +92,8 @@ RULES = {
     "password_reset_complete":              (GET,   OK,      OK,      OK,      OK,      OK),
     # The admin, by example (every other admin URL passes the gate tests below).
     "admin:index":                          (GET,   ADMIN,   ADMIN,   ADMIN,   OK,      OK),
+    # "View on site" for a question: Django's checks only is_staff; ours, model permissions.
+    "admin_view_on_site":                   (GET,   ADMIN,   ADMIN,   ADMIN,   MISSING, ONWARD),
     "admin:login":                          (GET,   OK,      OK,      OK,      ONWARD,  ONWARD),
     "admin:questions_question_changelist":  (GET,   ADMIN,   ADMIN,   ADMIN,   DENIED,  OK),
     "admin:questions_question_add":         (GET,   ADMIN,   ADMIN,   ADMIN,   DENIED,  OK),
@@ -228,3 +230,21 @@ def test_curators_reach_only_what_their_group_grants(world):
         if client.get(url).status_code == 200:
             opened.append(f"{named.name} {url}")
     assert not opened, f"curators opened: {opened}"
+
+
+def test_view_on_site_tells_staff_nothing_they_may_not_see(world):
+    """The admin's own link name reaches our guarded view; plain staff learn nothing from it
+    (a draft's address, whose story an id is), and curators only about questions."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from practice.models import Story
+    from questions.models import Question
+
+    def url(model, pk):
+        return reverse("admin:view_on_site", args=[ContentType.objects.get_for_model(model).pk, pk])
+
+    draft, story = url(Question, world.draft.pk), url(Story, world.story.pk)
+    assert world.client("staff").get(draft).status_code == 404
+    assert world.client("staff").get(story).status_code == 404
+    assert world.client("curator").get(story).status_code == 404
+    assert world.client("curator").get(draft)["Location"].endswith(world.draft.get_absolute_url())

@@ -72,6 +72,7 @@ def url_for(named: Named, world) -> str:
         "app_label": "questions",
         "id": world.users["owner"].pk,
         "content_type_id": ContentType.objects.get_for_model(Question).pk,
+        "object_id": world.question.pk,
         "status": "in_review",
     }
     if named.is_admin:

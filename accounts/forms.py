@@ -1,10 +1,11 @@
 from django import forms
 from django.contrib.auth import authenticate
-from django.contrib.auth.forms import PasswordChangeForm
+from django.contrib.auth.forms import PasswordChangeForm, PasswordResetForm
 from django.http import HttpRequest
 from django.utils import timezone
 
 from .models import Profile
+from .security import reset_mail_allowed
 
 
 class SettingsForm(forms.ModelForm):
@@ -72,6 +73,19 @@ class ThrottledPasswordChangeForm(PasswordChangeForm):
                 self.error_messages["password_incorrect"], code="password_incorrect"
             )
         return old_password
+
+
+class ThrottledPasswordResetForm(PasswordResetForm):
+    """Django's password reset, sending at most a few mails an hour per address and client.
+
+    Over the limit the page says the same as always (whether an address has an account
+    stays private); the mail just isn't sent.
+    """
+
+    def save(self, *args, request: HttpRequest | None = None, **kwargs) -> None:
+        if request is not None and not reset_mail_allowed(request, self.cleaned_data["email"]):
+            return
+        super().save(*args, request=request, **kwargs)
 
 
 class DeleteAccountForm(forms.Form):

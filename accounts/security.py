@@ -1,6 +1,9 @@
-"""Helpers for the login throttle (django-axes)."""
+"""Helpers for the login throttle (django-axes) and the password-reset mail limit."""
+
+import hashlib
 
 from django.conf import settings
+from django.core.cache import cache
 from django.http import HttpRequest
 
 
@@ -16,3 +19,32 @@ def client_ip(request: HttpRequest) -> str:
         if forwarded and forwarded[-1]:
             return forwarded[-1]
     return request.META.get("REMOTE_ADDR", "")
+
+
+# Password-reset mail: at most this many per hour for one address, and from one client.
+RESET_MAILS_PER_ADDRESS = 3
+RESET_MAILS_PER_CLIENT = 10
+RESET_WINDOW_SECONDS = 60 * 60
+
+
+def reset_mail_allowed(request: HttpRequest, email: str) -> bool:
+    """Whether another password-reset mail may go out (and count it if so).
+
+    Without a limit, anyone could fill a user's inbox, or use the site to send mail at
+    volume (found in review). Counted in the cache: with per-process caches each worker
+    counts on its own, so the real limit is this many times the number of workers.
+    """
+    address = hashlib.sha256(email.strip().lower().encode()).hexdigest()[:32]
+    keys = {
+        f"reset-mail:address:{address}": RESET_MAILS_PER_ADDRESS,
+        f"reset-mail:client:{client_ip(request)}": RESET_MAILS_PER_CLIENT,
+    }
+    if any(cache.get(key, 0) >= limit for key, limit in keys.items()):
+        return False
+    for key in keys:
+        if cache.add(key, 1, RESET_WINDOW_SECONDS) is False:
+            try:
+                cache.incr(key)
+            except ValueError:  # expired between add and incr
+                cache.add(key, 1, RESET_WINDOW_SECONDS)
+    return True

@@ -1,6 +1,8 @@
+from django.contrib.auth.views import PasswordResetView
 from django.urls import include, path, re_path
 
 from . import views
+from .forms import ThrottledPasswordResetForm
 
 urlpatterns = [
     path("signup/", views.signup, name="signup"),
@@ -13,5 +15,10 @@ urlpatterns = [
     path("data/delete/", views.account_delete_view, name="account_delete"),
     # Before Django's own, which it replaces: old passwords checked as log-in checks them.
     path("password_change/", views.PasswordChange.as_view(), name="password_change"),
+    path(
+        "password_reset/",
+        PasswordResetView.as_view(form_class=ThrottledPasswordResetForm),
+        name="password_reset",
+    ),
     path("", include("django.contrib.auth.urls")),
 ]

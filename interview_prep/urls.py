@@ -5,6 +5,7 @@ from django.contrib.contenttypes.views import shortcut
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import include, path
+from django.views.decorators.http import require_GET
 
 from practice import views as practice_views
 from questions import views as question_views
@@ -15,7 +16,8 @@ admin.site.site_title = "interview_prep admin"
 admin.site.enable_nav_sidebar = False
 
 
-@admin.site.admin_view
+@admin.site.admin_view  # like every admin URL, behind the admin login first
+@require_GET
 def view_on_site(request: HttpRequest, content_type_id: int, object_id: str) -> HttpResponse:
     """The admin's "View on site" redirect, only for staff who may see that model in the admin.
 

@@ -85,6 +85,27 @@ def test_password_reset_sends_a_working_link(client, user):
     assert logged_in.status_code == 302 and "_auth_user_id" in client.session
 
 
+def test_password_reset_mail_is_limited_per_address_and_client(client, user):
+    """A few mails an hour per address and per client; over that the page looks the same
+    (it never says whether an address has an account) but nothing is sent."""
+    from accounts.security import RESET_MAILS_PER_ADDRESS, RESET_MAILS_PER_CLIENT
+    from tests.factories import UserFactory
+
+    url = reverse("password_reset")
+    for _ in range(RESET_MAILS_PER_ADDRESS + 2):
+        response = client.post(url, {"email": user.email.upper()}, REMOTE_ADDR="203.0.113.5")
+        assert response["Location"] == reverse("password_reset_done")
+    assert len(mail.outbox) == RESET_MAILS_PER_ADDRESS
+    # Other addresses from other clients are unaffected; one client can't spray addresses.
+    other = UserFactory(email="someone@example.com")
+    client.post(url, {"email": other.email}, REMOTE_ADDR="198.51.100.2")
+    assert len(mail.outbox) == RESET_MAILS_PER_ADDRESS + 1
+    for n in range(RESET_MAILS_PER_CLIENT + 2):
+        UserFactory(email=f"spray{n}@example.com")
+        client.post(url, {"email": f"spray{n}@example.com"}, REMOTE_ADDR="192.0.2.9")
+    assert len(mail.outbox) == RESET_MAILS_PER_ADDRESS + 1 + RESET_MAILS_PER_CLIENT
+
+
 def test_change_password(client, user):
     client.force_login(user)
     response = client.post(

@@ -157,9 +157,6 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-# Question history in the admin is for reading: no "Revert" button (QuestionAdmin refuses the POST).
-SIMPLE_HISTORY_REVERT_DISABLED = True
-
 # Login throttling: after AXES_FAILURE_LIMIT wrong passwords for one username from one IP,
 # that pair is locked out for AXES_COOLOFF_MINUTES (HTTP 429 with an explanation). Keyed on
 # the pair, not the IP alone, so a classroom behind one NAT is not locked out together.

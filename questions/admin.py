@@ -170,14 +170,33 @@ class QuestionAdmin(SimpleHistoryAdmin):
     )
     list_display_links = ("short_prompt",)
 
+    # What restoring an old version keeps as it is now: a question's place in the workflow
+    # moves only through the workflow's buttons, and who suggested it never changes.
+    REVERT_KEEPS = (
+        "status",
+        "reviewed_by_id",
+        "reviewed_at",
+        "published_at",
+        "suggested_by_id",
+        "created_at",
+    )
+
     def history_form_view(self, request, object_id, version_id, extra_context=None):
-        """Old versions can be read, not restored: django-simple-history saves the whole old
-        row, status and review fields included, so a "revert" could publish a retired or
-        unreviewed question around the workflow (found in review). Copy text instead.
-        (SIMPLE_HISTORY_REVERT_DISABLED only hides the button; the POST would still save.)"""
-        if request.method != "GET":
-            raise PermissionDenied("Old versions can be read but not restored.")
+        """Restore an old version's text and links, never its workflow fields.
+
+        django-simple-history saves the whole old row, so a revert restored its status and
+        review fields too: a curator could publish a retired or never-reviewed question around
+        the workflow (found in review). The current values are put back before saving.
+        """
+        if request.method == "POST":
+            current = get_object_or_404(Question, pk=object_id)
+            request.revert_keeps = {name: getattr(current, name) for name in self.REVERT_KEEPS}
         return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def save_model(self, request, obj, form, change) -> None:
+        for name, value in getattr(request, "revert_keeps", {}).items():
+            setattr(obj, name, value)
+        super().save_model(request, obj, form, change)
 
     list_filter = (
         "status",

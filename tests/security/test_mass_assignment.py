@@ -174,24 +174,30 @@ def test_curators_cannot_set_workflow_fields_through_the_change_form(world):
     assert draft.reviewed_by is None and draft.suggested_by is None
 
 
-def test_curators_cannot_restore_an_old_version_around_the_workflow(world):
-    """django-simple-history's revert saves the whole old row, status included: a retired
-    question must not come back published through it."""
+def test_restoring_an_old_version_never_restores_its_workflow_fields(world):
+    """django-simple-history's revert saves the whole old row: a retired question must not
+    come back published through it. Its text does come back; its status stays."""
     from questions.models import Question
 
-    question = world.question  # published
-    Question.objects.filter(pk=question.pk).update(status="retired")
-    question.refresh_from_db()
+    question = world.question  # published, with a history record from then
     old = question.history.filter(status="published").first()
-    assert old is not None
+    Question.objects.filter(pk=question.pk).update(
+        status="retired", prompt="Edited since?", reviewed_by=None, published_at=None
+    )
+    workflow = ("status", "reviewed_by", "reviewed_at", "published_at", "suggested_by")
+    before = Question.objects.values(*workflow).get(pk=question.pk)
     url = reverse("admin:questions_question_simple_history", args=[question.pk, old.history_id])
     client = world.client("curator")
-    page = client.get(url)
-    assert page.status_code == 200 and "Revert" not in page.content.decode()
-    body = {"key": old.key, "prompt": old.prompt, "category": old.category, "save_anyway": "on"}
-    assert client.post(url, body).status_code == 403
+    form = client.get(url).context["adminform"].form
+    body = {k: v for k, v in form.initial.items() if v is not None and k in form.fields}
+    body.update(key_points="a\nb\nc", follow_ups="d", save_anyway="on")
+    for name in ("competencies", "tags", "red_flags"):
+        body[name] = [getattr(obj, "pk", obj) for obj in form.initial.get(name) or []]
+    response = client.post(url, body)
+    assert response.status_code == 302, response.context["adminform"].form.errors
     question.refresh_from_db()
-    assert question.status == "retired"
+    assert question.prompt == old.prompt  # the text is restored
+    assert Question.objects.values(*workflow).get(pk=question.pk) == before  # the workflow not
 
 
 def _own_export_as_new(world, **changes) -> SimpleUploadedFile:

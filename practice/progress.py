@@ -168,15 +168,18 @@ def progress_key(user, profile: Profile, now: datetime, *, version: int | None =
     """A cache key that changes with anything the board or the due count reads.
 
     Rated attempts (their number, the newest rating, and the sum of their versions, which
-    every save of an answer bumps), the review log (its size and newest row: every rating,
-    import and reset changes one), the settings, the bank's version and today's date.
+    every save of an answer bumps), the review log (its size, newest row and the sum of its
+    ratings: every rating, correction, import and reset changes one), the settings, the
+    bank's version and today's date.
     """
     rated = (
         Attempt.objects.for_user(user)
         .exclude(rating="")
         .aggregate(n=Count("pk"), last=Max("rated_at"), edits=Sum("version"))
     )
-    logs = ReviewLog.objects.filter(card__user=user).aggregate(n=Count("pk"), last=Max("pk"))
+    logs = ReviewLog.objects.filter(card__user=user).aggregate(
+        n=Count("pk"), last=Max("pk"), ratings=Sum("rating")
+    )
     parts = (
         bank_version() if version is None else version,
         timezone.localdate(now),
@@ -188,6 +191,7 @@ def progress_key(user, profile: Profile, now: datetime, *, version: int | None =
         rated["edits"],
         logs["n"],
         logs["last"],
+        logs["ratings"],
     )
     digest = hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
     return f"progress:{user.pk}:{digest}"

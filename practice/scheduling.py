@@ -95,19 +95,19 @@ def review_record(
     return card
 
 
-def review_correct(
-    attempt, *, rating: str, retention: float, duration_ms: int | None = None
-) -> ReviewCard | None:
+def review_correct(attempt, *, rating: str, retention: float) -> ReviewCard | None:
     """Change the self-rating already logged for `attempt` (or withdraw it, for a skip).
 
-    The review keeps the time it happened; the card is replayed from its whole log, so later
-    reviews of the same question stay in order. A card left with no reviews is deleted: the
-    question is no longer in review. Returns the card, or None if the attempt had no review.
+    The review keeps the time and duration it happened with; the card is replayed from its
+    whole log, so later reviews of the same question stay in order. A card left with no
+    reviews is deleted: the question is no longer in review. Returns the card, or None if
+    the attempt had no review. Call inside a transaction: the card is locked while it is
+    replayed, so a review of the same question rated meanwhile isn't overwritten.
     """
-    log = ReviewLog.objects.select_related("card").filter(attempt=attempt).first()
+    log = ReviewLog.objects.filter(attempt=attempt).first()
     if log is None:
         return None
-    card = log.card
+    card = ReviewCard.objects.select_for_update().get(pk=log.card_id)
     if rating == Rating.SKIPPED:
         log.delete()
         if not card.logs.exists():
@@ -115,8 +115,7 @@ def review_correct(
             return None
     else:
         log.rating = int(FSRS_RATINGS[Rating(rating)])
-        log.duration_ms = duration_ms
-        log.save(update_fields=["rating", "duration_ms"])
+        log.save(update_fields=["rating"])
     return card_rebuild(card, retention=retention)
 
 

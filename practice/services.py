@@ -233,25 +233,25 @@ def attempt_rate(*, attempt: Attempt, rating: str, elapsed: int | None = None) -
     """Record the self-rating (or a skip); returns the next unrated attempt, if any.
 
     Rating an answer again (the page shows its buttons after rating, and a double click posts
-    twice) corrects the rating already logged instead of logging a second review.
+    twice) corrects the rating already logged instead of logging a second review; when it
+    was rated and how long it took stay as they were.
     """
     # Serialise ratings of one answer (two tabs, a double click) on PostgreSQL too.
     Attempt.objects.select_for_update().filter(pk=attempt.pk).values_list("pk").first()
     now = timezone.now()
+    # A correction changes the rating only: when it was answered, and how long it took, stay.
+    correcting = attempt.rating not in ("", Rating.SKIPPED)
     attempt.rating = rating
-    attempt.rated_at = now
-    attempt.elapsed_seconds = _elapsed(attempt, elapsed)
+    if not correcting:
+        attempt.rated_at = now
+        attempt.elapsed_seconds = _elapsed(attempt, elapsed)
     if attempt.started_at is None:
         attempt.started_at = now
     attempt.save(update_fields=["rating", "rated_at", "elapsed_seconds", "started_at"])
     session = attempt.session
     profile = Profile.objects.get_or_create(user=session.user)[0]
-    duration_ms = attempt.elapsed_seconds * 1000 if attempt.elapsed_seconds else None
-    reviewed = ReviewLog.objects.filter(attempt=attempt).exists()
-    if reviewed:
-        scheduling.review_correct(
-            attempt, rating=rating, retention=profile.desired_retention, duration_ms=duration_ms
-        )
+    if ReviewLog.objects.filter(attempt=attempt).exists():
+        scheduling.review_correct(attempt, rating=rating, retention=profile.desired_retention)
     elif rating != Rating.SKIPPED:
         scheduling.review_record(
             user=session.user,
@@ -260,7 +260,7 @@ def attempt_rate(*, attempt: Attempt, rating: str, elapsed: int | None = None) -
             when=now,
             retention=profile.desired_retention,
             attempt=attempt,
-            duration_ms=duration_ms,
+            duration_ms=attempt.elapsed_seconds * 1000 if attempt.elapsed_seconds else None,
         )
     remaining = session.attempts.filter(rating="").order_by("position")
     upcoming = remaining.filter(position__gt=attempt.position).first() or remaining.first()

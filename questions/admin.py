@@ -17,7 +17,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from . import formats
 from .duplicates import find_twins
 from .models import TRANSITIONS, Competency, Question, RedFlag, Status, Tag, TransitionError
-from .services import BankError, bank_export, bank_load
+from .services import MAX_ITEM_TEXT, MAX_LIST_ITEMS, BankError, bank_export, bank_load
 
 IMPORT_SESSION_KEY = "questions_import"
 
@@ -35,6 +35,18 @@ class LinesField(forms.CharField):
     def to_python(self, value):
         text = super().to_python(value)
         return [line.strip() for line in text.splitlines() if line.strip()]
+
+    def validate(self, value):
+        super().validate(value)
+        # The bank format's limits, so whatever is saved here exports and imports again.
+        if len(value) > MAX_LIST_ITEMS:
+            raise forms.ValidationError(
+                f"{len(value)} lines; the limit is {MAX_LIST_ITEMS}.", code="too_many"
+            )
+        if any(len(line) > MAX_ITEM_TEXT for line in value):
+            raise forms.ValidationError(
+                f"A line is longer than {MAX_ITEM_TEXT:,} characters.", code="too_long"
+            )
 
 
 class QuestionAdminForm(forms.ModelForm):
@@ -66,6 +78,9 @@ class QuestionAdminForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
+        for name in ("competencies", "tags", "red_flags"):
+            if len(data.get(name) or []) > MAX_LIST_ITEMS:
+                self.add_error(name, f"Choose at most {MAX_LIST_ITEMS}.")
         prompt = data.get("prompt")
         if prompt and not data.get("save_anyway"):
             twins = find_twins(prompt, exclude_pk=self.instance.pk)

@@ -194,7 +194,11 @@ def test_progress_key_changes_with_everything_the_board_reads(user, settings):
 
     changed()
     assert key() in seen  # stable while nothing changes
-    practise(user, other, Rating.AGAIN, T0 + timedelta(hours=2))  # a new rating
+    again = practise(user, other, Rating.AGAIN, T0 + timedelta(hours=2))  # a new rating
+    changed()
+    # A corrected rating: its time stays, so only the review log's ratings show it.
+    with time_machine.travel(T0 + timedelta(hours=3), tick=False):
+        services.attempt_rate(attempt=again, rating=Rating.GOOD, elapsed=60)
     changed()
     services.attempt_save(  # a rated answer edited: its word counts are on the board
         attempt=attempt, texts={"answer": "More words now"}, version=attempt.version

@@ -73,7 +73,9 @@ def test_rating_an_answer_again_corrects_its_review(user):
         services.attempt_rate(attempt=attempt, rating=Rating.GOOD, elapsed=60)  # double click
     assert ReviewLog.objects.filter(attempt=attempt).count() == 1
     with time_machine.travel(T0 + timedelta(hours=2), tick=False):
-        services.attempt_rate(attempt=attempt, rating=Rating.AGAIN, elapsed=60)
+        services.attempt_rate(attempt=attempt, rating=Rating.AGAIN, elapsed=None)
+    attempt.refresh_from_db()  # a correction: when it was answered and how long it took stay
+    assert (attempt.rating, attempt.rated_at, attempt.elapsed_seconds) == ("again", T0, 60)
     log = ReviewLog.objects.get(attempt=attempt)
     assert (log.rating, log.reviewed_at) == (int(fsrs.Rating.Again), T0)
     card = ReviewCard.objects.get(user=user, question=question)

@@ -272,6 +272,25 @@ def test_edits_are_recorded_with_diffs_and_can_be_reverted(curator_client):
     assert question.key_points == ["a", "b", "c"]
 
 
+def test_the_change_form_keeps_to_the_bank_formats_limits(curator_client):
+    """What the admin saves must export and import again (services.MAX_LIST_ITEMS and
+    MAX_ITEM_TEXT): too many lines, or a line too long, is refused with the limit named."""
+    from questions.services import MAX_ITEM_TEXT, MAX_LIST_ITEMS
+
+    question = QuestionFactory()
+    change = reverse("admin:questions_question_change", args=[question.pk])
+    form = curator_client.get(change).context["adminform"].form
+    data = {k: v for k, v in form.initial.items() if v is not None}
+    data.update(competencies=[], tags=[], red_flags=[], follow_ups="d", save_anyway="on")
+    for key_points, message in (
+        ("\n".join(f"Point {i}" for i in range(MAX_LIST_ITEMS + 1)), "the limit is 30"),
+        ("a\nb\n" + "c" * (MAX_ITEM_TEXT + 1), "longer than 1,000 characters"),
+    ):
+        response = curator_client.post(change, {**data, "key_points": key_points})
+        assert response.status_code == 200
+        assert message in str(response.context["adminform"].form.errors["key_points"])
+
+
 # --- near-duplicates --------------------------------------------------------------------
 
 

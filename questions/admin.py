@@ -206,7 +206,11 @@ class QuestionAdmin(SimpleHistoryAdmin):
         if request.method == "POST":
             current = get_object_or_404(Question, pk=object_id)
             request.revert_keeps = {name: getattr(current, name) for name in self.REVERT_KEEPS}
-        return super().history_form_view(request, object_id, version_id, extra_context)
+        response = super().history_form_view(request, object_id, version_id, extra_context)
+        if request.method == "POST" and response.status_code == 302:
+            # simple-history saves the links itself, after the row (not via save_related).
+            get_object_or_404(Question, pk=object_id).refresh_search_text()
+        return response
 
     def save_model(self, request, obj, form, change) -> None:
         for name, value in getattr(request, "revert_keeps", {}).items():

@@ -184,6 +184,8 @@ def test_restoring_an_old_version_never_restores_its_workflow_fields(world):
     Question.objects.filter(pk=question.pk).update(
         status="retired", prompt="Edited since?", reviewed_by=None, published_at=None
     )
+    question.tags.clear()  # and its tag removed since
+    question.refresh_search_text()
     workflow = ("status", "reviewed_by", "reviewed_at", "published_at", "suggested_by")
     before = Question.objects.values(*workflow).get(pk=question.pk)
     url = reverse("admin:questions_question_simple_history", args=[question.pk, old.history_id])
@@ -193,10 +195,12 @@ def test_restoring_an_old_version_never_restores_its_workflow_fields(world):
     body.update(key_points="a\nb\nc", follow_ups="d", save_anyway="on")
     for name in ("competencies", "tags", "red_flags"):
         body[name] = [getattr(obj, "pk", obj) for obj in form.initial.get(name) or []]
+    body["tags"] = [world.tag.pk]  # links saved with the revert reach the search text too
     response = client.post(url, body)
     assert response.status_code == 302, response.context["adminform"].form.errors
     question.refresh_from_db()
     assert question.prompt == old.prompt  # the text is restored
+    assert question.search_text == question.build_search_text(["monitoring"])  # its tag, too
     assert Question.objects.values(*workflow).get(pk=question.pk) == before  # the workflow not
 
 

@@ -17,7 +17,13 @@ from simple_history.admin import SimpleHistoryAdmin
 from . import formats
 from .duplicates import find_twins
 from .models import TRANSITIONS, Competency, Question, RedFlag, Status, Tag, TransitionError
-from .services import MAX_ITEM_TEXT, MAX_LIST_ITEMS, BankError, bank_export, bank_load
+from .services import (
+    MAX_LIST_ITEMS,
+    BankError,
+    bank_export,
+    bank_load,
+    list_limit_problems,
+)
 
 IMPORT_SESSION_KEY = "questions_import"
 
@@ -39,14 +45,9 @@ class LinesField(forms.CharField):
     def validate(self, value):
         super().validate(value)
         # The bank format's limits, so whatever is saved here exports and imports again.
-        if len(value) > MAX_LIST_ITEMS:
-            raise forms.ValidationError(
-                f"{len(value)} lines; the limit is {MAX_LIST_ITEMS}.", code="too_many"
-            )
-        if any(len(line) > MAX_ITEM_TEXT for line in value):
-            raise forms.ValidationError(
-                f"A line is longer than {MAX_ITEM_TEXT:,} characters.", code="too_long"
-            )
+        problems = list_limit_problems(value)
+        if problems:
+            raise forms.ValidationError([f"This list {problem}." for problem in problems])
 
 
 class QuestionAdminForm(forms.ModelForm):

@@ -92,14 +92,20 @@ def question_to_dict(question: Question) -> dict[str, Any]:
     }
 
 
+def list_limit_problems(value: list[str]) -> list[str]:
+    """What breaks the bank format's limits on one list field (imports and the admin form)."""
+    problems = []
+    if len(value) > MAX_LIST_ITEMS:
+        problems.append(f"has {len(value)} items; the limit is {MAX_LIST_ITEMS}")
+    if any(len(v) > MAX_ITEM_TEXT for v in value):
+        problems.append(f"an item is longer than {MAX_ITEM_TEXT:,} characters")
+    return problems
+
+
 def _check_string_list(value: Any, *, where: str, minimum: int, slugs: bool = False) -> list[str]:
     if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
         return [f"{where}: must be a list of non-empty strings"]
-    errors = []
-    if len(value) > MAX_LIST_ITEMS:
-        errors.append(f"{where}: has {len(value)} items; the limit is {MAX_LIST_ITEMS}")
-    if any(len(v) > MAX_ITEM_TEXT for v in value):
-        errors.append(f"{where}: an item is longer than {MAX_ITEM_TEXT:,} characters")
+    errors = [f"{where}: {problem}" for problem in list_limit_problems(value)]
     if len(value) < minimum:
         errors.append(f"{where}: needs at least {minimum} item{'s' if minimum > 1 else ''}")
     if slugs:

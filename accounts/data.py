@@ -330,7 +330,7 @@ def validate(
                 c.errors.append("settings.interview_date: not a date (YYYY-MM-DD)")
     stories = data.get("stories", [])
     story_ids: set[str] = set()
-    for name in MAX_IMPORT_ROWS:
+    for name in ("stories", "sessions", "review_log"):  # answers are counted per session
         c.at_most(data.get(name), name)
     if c.errors:
         return c.errors
@@ -666,11 +666,11 @@ def _import_data(user, raw: bytes) -> dict[str, int]:
         when = _parse(log["reviewed_at"])
         if question_id not in cards:
             first_review[question_id] = min(when, first_review.get(question_id, when))
-    ReviewCard.objects.bulk_create(
+    created = ReviewCard.objects.bulk_create(
         [ReviewCard(user=user, question_id=q, due=when) for q, when in first_review.items()],
         batch_size=500,
     )
-    cards = {card.question_id: card for card in ReviewCard.objects.filter(user=user)}
+    cards.update((card.question_id, card) for card in created)
     ReviewLog.objects.bulk_create(
         [
             ReviewLog(

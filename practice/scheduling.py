@@ -95,18 +95,15 @@ def review_record(
     return card
 
 
-def review_correct(attempt, *, rating: str, retention: float) -> ReviewCard | None:
-    """Change the self-rating already logged for `attempt` (or withdraw it, for a skip).
+def review_correct(log: ReviewLog, *, rating: str, retention: float) -> ReviewCard | None:
+    """Change the self-rating of a logged review (or withdraw it, for a skip).
 
     The review keeps the time and duration it happened with; the card is replayed from its
     whole log, so later reviews of the same question stay in order. A card left with no
-    reviews is deleted: the question is no longer in review. Returns the card, or None if
-    the attempt had no review. Call inside a transaction: the card is locked while it is
-    replayed, so a review of the same question rated meanwhile isn't overwritten.
+    reviews is deleted: the question is no longer in review, and None is returned. Call
+    inside a transaction: the card is locked while it is replayed, so a review of the same
+    question rated meanwhile isn't overwritten.
     """
-    log = ReviewLog.objects.filter(attempt=attempt).first()
-    if log is None:
-        return None
     card = ReviewCard.objects.select_for_update().get(pk=log.card_id)
     if rating == Rating.SKIPPED:
         log.delete()

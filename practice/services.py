@@ -250,8 +250,9 @@ def attempt_rate(*, attempt: Attempt, rating: str, elapsed: int | None = None) -
     attempt.save(update_fields=["rating", "rated_at", "elapsed_seconds", "started_at"])
     session = attempt.session
     profile = Profile.objects.get_or_create(user=session.user)[0]
-    if ReviewLog.objects.filter(attempt=attempt).exists():
-        scheduling.review_correct(attempt, rating=rating, retention=profile.desired_retention)
+    logged = ReviewLog.objects.filter(attempt=attempt).first()
+    if logged is not None:
+        scheduling.review_correct(logged, rating=rating, retention=profile.desired_retention)
     elif rating != Rating.SKIPPED:
         scheduling.review_record(
             user=session.user,

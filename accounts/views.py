@@ -28,7 +28,7 @@ def signup(request: HtmxHttpRequest) -> HttpResponse:
     form = SignUpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = form.save()
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        login(request, user, backend="accounts.backends.ModelBackend")
         messages.success(request, f"Welcome, {user.username}. Your account is ready.")
         return redirect(next_url or "practice:start")
     return render(request, "registration/signup.html", {"form": form, "next": next_url})

@@ -81,6 +81,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.csp",
+                "interview_prep.context_processors.nav",
             ],
         },
     },
@@ -155,7 +156,8 @@ STORAGES = {
 AUTHENTICATION_BACKENDS = [
     # First, so a locked-out username + IP pair is refused before any password check.
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, reading the signed-in user in plain SQL (accounts/backends.py).
+    "accounts.backends.ModelBackend",
 ]
 # Login throttling: after AXES_FAILURE_LIMIT wrong passwords for one username from one IP,
 # that pair is locked out for AXES_COOLOFF_MINUTES (HTTP 429 with an explanation). Keyed on
@@ -188,6 +190,8 @@ SECURE_CSP = {
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Django's database sessions, read in plain SQL (accounts/sessions.py).
+SESSION_ENGINE = "accounts.sessions"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", default=not DEBUG)
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", default=not DEBUG)

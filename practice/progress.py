@@ -19,7 +19,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from django.core.cache import cache
-from django.db.models import Count, Max, Sum
+from django.db import connections, router
+from django.db.models import Count
 from django.utils import timezone
 
 from accounts.models import Profile
@@ -164,6 +165,24 @@ def _bank_counts() -> tuple[list, list]:
     return shape, sizes
 
 
+# What progress_key reads of the user's answers and reviews, in one plain SQL statement: it
+# runs on every signed-in home and progress page, and the ORM spends ~1 ms building the two
+# aggregates it replaces (docs/performance.md). Rated attempts: how many, the newest rating
+# time, the sum of their versions. Review log: how many rows, the newest, the sum of ratings.
+_STAMP_SQL = """
+SELECT rated.n_rated, rated.last_rated, rated.edits, logs.n_logs, logs.last_log, logs.ratings
+FROM (
+    SELECT COUNT(*) AS n_rated, MAX(a.rated_at) AS last_rated, SUM(a.version) AS edits
+    FROM practice_attempt a INNER JOIN practice_practicesession s ON a.session_id = s.id
+    WHERE s.user_id = %s AND a.rating <> ''
+) rated, (
+    SELECT COUNT(*) AS n_logs, MAX(g.id) AS last_log, SUM(g.rating) AS ratings
+    FROM practice_reviewlog g INNER JOIN practice_reviewcard c ON g.card_id = c.id
+    WHERE c.user_id = %s
+) logs
+"""
+
+
 def progress_key(user, profile: Profile, now: datetime, *, version: int | None = None) -> str:
     """A cache key that changes with anything the board or the due count reads.
 
@@ -172,26 +191,17 @@ def progress_key(user, profile: Profile, now: datetime, *, version: int | None =
     ratings: every rating, correction, import and reset changes one), the settings, the
     bank's version and today's date.
     """
-    rated = (
-        Attempt.objects.for_user(user)
-        .exclude(rating="")
-        .aggregate(n=Count("pk"), last=Max("rated_at"), edits=Sum("version"))
-    )
-    logs = ReviewLog.objects.filter(card__user=user).aggregate(
-        n=Count("pk"), last=Max("pk"), ratings=Sum("rating")
-    )
+    connection = connections[router.db_for_read(Attempt)]
+    with connection.cursor() as cursor:
+        cursor.execute(_STAMP_SQL, [user.pk, user.pk])
+        stamp = cursor.fetchone()
     parts = (
         bank_version() if version is None else version,
         timezone.localdate(now),
         profile.desired_retention,
         profile.daily_goal,
         profile.interview_date,
-        rated["n"],
-        rated["last"],
-        rated["edits"],
-        logs["n"],
-        logs["last"],
-        logs["ratings"],
+        *stamp,
     )
     digest = hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
     return f"progress:{user.pk}:{digest}"

@@ -161,19 +161,19 @@ def make_history(user, n: int):
 @pytest.mark.parametrize("n", [1, 500])
 def test_dashboard_query_count_is_fixed(auth_client, user, django_assert_num_queries, n):
     make_history(user, n)
-    # session, user, profile, bank version, the two aggregates of the progress key, then
-    # attempts, cards+questions, bank shape, competency sizes, competencies of the user's
-    # questions, review log
-    with django_assert_num_queries(12):
+    # session, user, profile, bank version, the progress key's stamp of answers and reviews,
+    # then attempts, cards+questions, bank shape, competency sizes, competencies of the
+    # user's questions, review log
+    with django_assert_num_queries(11):
         response = auth_client.get(reverse("progress"))
     assert response.status_code == 200
     # Nothing changed: the board and its charts come from the cache under the same key.
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         again = auth_client.get(reverse("progress"))
     assert again.content.count(b"<tr>") == response.content.count(b"<tr>")
     # A new rating changes the key; the bank's counts are still cached for its version.
     practise(user, Question.objects.first(), Rating.GOOD, timezone.now())
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(9):
         auth_client.get(reverse("progress"))
 
 
@@ -266,14 +266,61 @@ def test_dashboard_page_explains_each_number(auth_client):
 @pytest.mark.parametrize("n", [1, 500])
 def test_home_due_count_query_count_is_fixed(auth_client, user, django_assert_num_queries, n):
     make_history(user, n)
-    # session, user, bank version, bank shape, profile, the progress key's two aggregates,
-    # the cards the due count is planned from
-    with django_assert_num_queries(8):
+    # session, user, bank version, bank shape, profile, the progress key's stamp of answers
+    # and reviews, the cards the due count is planned from
+    with django_assert_num_queries(7):
         response = auth_client.get(reverse("home"))
     due = response.context["due_today"]
-    with django_assert_num_queries(6):  # the shape and the due count are cached
+    with django_assert_num_queries(5):  # the shape and the due count are cached
         assert auth_client.get(reverse("home")).context["due_today"] == due
     # A rating changes the key, so the count is planned again from the cards at once.
     practise(user, Question.objects.first(), Rating.AGAIN, timezone.now())
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         auth_client.get(reverse("home"))
+
+
+def test_progress_stamp_sql_matches_the_orm_aggregates(user):
+    """progress_key's plain SQL reads what these ORM aggregates read, for this user only."""
+    from django.db import connection
+    from django.db.models import Count, Max, Sum
+
+    from practice.models import ReviewLog
+    from practice.progress import _STAMP_SQL
+
+    def stamp(who):
+        with connection.cursor() as cursor:
+            cursor.execute(_STAMP_SQL, [who.pk, who.pk])
+            return cursor.fetchone()
+
+    def orm(who):
+        rated = (
+            Attempt.objects.for_user(who)
+            .exclude(rating="")
+            .aggregate(n=Count("pk"), last=Max("rated_at"), edits=Sum("version"))
+        )
+        logs = ReviewLog.objects.filter(card__user=who).aggregate(
+            n=Count("pk"), last=Max("pk"), ratings=Sum("rating")
+        )
+        return rated, logs
+
+    stranger = UserFactory()
+    assert stamp(user) == (0, None, None, 0, None, None)
+    for i, rating in enumerate([Rating.GOOD, Rating.AGAIN, Rating.EASY]):
+        practise(user, QuestionFactory(), rating, T0 + timedelta(hours=i))
+    practise(stranger, QuestionFactory(), Rating.HARD, T0 + timedelta(days=3))
+    rated, logs = orm(user)
+    n, last, edits, n_logs, last_log, ratings = stamp(user)
+    assert (n, edits, n_logs, last_log, ratings) == (
+        rated["n"],
+        rated["edits"],
+        logs["n"],
+        logs["last"],
+        logs["ratings"],
+    )
+    assert n == 3 and n_logs == 3
+    # SQLite gives the newest rating time as stored text, PostgreSQL as a datetime.
+    assert (
+        str(last)
+        .replace("T", " ")
+        .startswith(str(rated["last"].astimezone(UTC).replace(tzinfo=None)))
+    )

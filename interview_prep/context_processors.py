@@ -21,9 +21,33 @@ NAV_URLS = {
 
 _nav_by_prefix: dict[str, dict[str, str]] = {}
 
+# Which navigation link is the current page's (aria-current), by the view's URL name, or by its
+# namespace for whole sections.
+SECTION_BY_NAME = {
+    "question_list": "questions",
+    "question_detail": "questions",
+    "red_flag_list": "red_flags",
+    "progress": "progress",
+    "history": "history",
+    "question_history": "history",
+    "account_settings": "settings",
+    "account_data": "settings",
+    "login": "login",
+    "signup": "signup",
+}
+SECTION_BY_NAMESPACE = {"practice": "practice", "stories": "stories"}
+
+
+def nav_section(request: HttpRequest) -> str:
+    match = getattr(request, "resolver_match", None)
+    if match is None:
+        return ""
+    return SECTION_BY_NAME.get(match.url_name) or SECTION_BY_NAMESPACE.get(match.namespace, "")
+
 
 def nav(request: HttpRequest) -> dict:
-    """The navigation's URLs, reversed once per process (and script prefix), not per page.
+    """The navigation's URLs, reversed once per process (and script prefix), not per page,
+    and which of them is the current page's section.
 
     `{% url %}` costs ~60 µs a tag; the frame has a dozen, about a quarter of what an empty
     signed-in page costs to render (docs/performance.md).
@@ -32,4 +56,4 @@ def nav(request: HttpRequest) -> dict:
     urls = _nav_by_prefix.get(prefix)
     if urls is None:
         urls = _nav_by_prefix[prefix] = {key: reverse(name) for key, name in NAV_URLS.items()}
-    return {"nav": urls}
+    return {"nav": urls, "nav_section": nav_section(request)}

@@ -5,6 +5,7 @@ These are read in plain SQL (accounts/sessions.py, accounts/backends.py) and rev
 session backend, ModelBackend and `{% url %}` give.
 """
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -104,3 +105,31 @@ def test_navigation_urls_are_the_reversed_ones_under_any_script_prefix():
     finally:
         clear_script_prefix()
     assert nav(request)["nav"]["home"] == "/"
+
+
+@pytest.mark.parametrize(
+    "url, current",
+    [
+        (reverse("home"), None),
+        (reverse("questions:question_list"), "Questions"),
+        (reverse("questions:red_flag_list"), "Red flags"),
+        (reverse("practice:start"), "Practice"),
+        (reverse("practice:history"), "History"),
+        (reverse("progress"), "Progress"),
+        (reverse("stories:list"), "Stories"),
+        (reverse("stories:create"), "Stories"),
+        (reverse("account_data"), "ada"),
+    ],
+)
+def test_the_navigation_marks_the_current_section(client, url, current):
+    client.force_login(UserFactory(username="ada"))
+    html = client.get(url).content.decode()
+    nav_html = html[html.index('<ul class="nav">') : html.index("</nav>")]
+    marked = re.findall(r'aria-current="page"[^>]*>([^<]+)<', nav_html)
+    assert marked == ([current] if current else [])
+
+
+def test_the_navigation_marks_login_and_signup_for_visitors(client):
+    for name, label in (("login", "Log in"), ("signup", "Sign up")):
+        html = client.get(reverse(name)).content.decode()
+        assert re.findall(r'aria-current="page"[^>]*>([^<]+)<', html) == [label]

@@ -141,9 +141,23 @@ def _get_attempt(request: HtmxHttpRequest, session_id: int, position: int) -> At
 
 def _attempt_context(request: HtmxHttpRequest, attempt: Attempt, **extra) -> dict:
     question = attempt.question
-    # The question's red flags, each marked if this answer was ticked as showing it: one query.
-    ticked = Attempt.red_flags.through.objects.filter(attempt_id=attempt.pk, redflag=OuterRef("pk"))
-    flags = list(question.red_flags.order_by("title").annotate(ticked=Exists(ticked)))
+    # The checklist (key points, and the question's red flags, each marked if this answer was
+    # ticked as showing it: one query) is shown once the guidance is revealed; before that the
+    # page neither shows nor queries it (the flags' query is a sixth of the page's time).
+    flags, checklist = [], None
+    if attempt.revealed_at:
+        ticked = Attempt.red_flags.through.objects.filter(
+            attempt_id=attempt.pk, redflag=OuterRef("pk")
+        )
+        flags = list(question.red_flags.order_by("title").annotate(ticked=Exists(ticked)))
+        checklist = ChecklistForm(
+            question=question,
+            flags=flags,
+            initial={
+                "covered": attempt.covered_points,
+                "red_flags": [f.pk for f in flags if f.ticked],
+            },
+        )
     progress = list(attempt.session.attempts.order_by("position").values("position", "rating"))
     # Each URL reversed once here, not once per use in the template (the page uses ~30).
     for p in progress:
@@ -172,14 +186,6 @@ def _attempt_context(request: HtmxHttpRequest, attempt: Attempt, **extra) -> dic
             "notes": attempt.notes,
             "version": attempt.version,
             "elapsed": attempt.elapsed_seconds,
-        },
-    )
-    checklist = ChecklistForm(
-        question=question,
-        flags=flags,
-        initial={
-            "covered": attempt.covered_points,
-            "red_flags": [f.pk for f in flags if f.ticked],
         },
     )
     position = attempt.position

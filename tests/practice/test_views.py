@@ -400,6 +400,33 @@ def test_question_page_query_count_is_fixed(auth_client, user, django_assert_num
 
 
 @pytest.mark.parametrize("n", [1, 30])
+def test_question_page_before_reveal_skips_the_checklist(
+    auth_client, user, django_assert_num_queries, n
+):
+    session = make_session(user, n)
+    session.attempts.update(revealed_at=None, rating="")
+    # 1 session, 2 user, 3 attempt+session+question, 4 progress: no red flags before reveal
+    with django_assert_num_queries(4):
+        html = auth_client.get(attempt_url(session, 1)).content.decode()
+    assert "Reveal guidance" in html and 'name="red_flags"' not in html
+    # Revealing shows the checklist with the flags at once (the htmx swap of #guidance).
+    response = auth_client.post(
+        reverse("practice:attempt_reveal", args=[session.pk, 1]),
+        {
+            "answer": "",
+            "situation": "s",
+            "task": "t",
+            "action": "a",
+            "result": "r",
+            "notes": "",
+            "version": session.attempts.get(position=1).version,
+        },
+        headers={"HX-Request": "true", "HX-Target": "guidance"},
+    )
+    assert response.status_code == 200 and 'name="red_flags"' in response.content.decode()
+
+
+@pytest.mark.parametrize("n", [1, 30])
 def test_summary_query_count_is_fixed(auth_client, user, django_assert_num_queries, n):
     session = make_session(user, n)
     # 1 session, 2 user, 3 the practice session, 4 attempts+questions, 5 their red flags

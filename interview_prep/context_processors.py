@@ -20,6 +20,7 @@ NAV_URLS = {
 }
 
 _nav_by_prefix: dict[str, dict[str, str]] = {}
+MAX_PREFIXES = 8
 
 # Which navigation link is the current page's (aria-current), by the view's URL name, or by its
 # namespace for whole sections.
@@ -55,5 +56,9 @@ def nav(request: HttpRequest) -> dict:
     prefix = get_script_prefix()
     urls = _nav_by_prefix.get(prefix)
     if urls is None:
-        urls = _nav_by_prefix[prefix] = {key: reverse(name) for key, name in NAV_URLS.items()}
+        urls = {key: reverse(name) for key, name in NAV_URLS.items()}
+        # A site has one prefix (two while tests switch it); never let the requests' own
+        # SCRIPT_NAMEs grow this without bound.
+        if len(_nav_by_prefix) < MAX_PREFIXES:
+            _nav_by_prefix[prefix] = urls
     return {"nav": urls, "nav_section": nav_section(request)}

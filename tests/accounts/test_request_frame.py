@@ -133,3 +133,17 @@ def test_the_navigation_marks_login_and_signup_for_visitors(client):
     for name, label in (("login", "Log in"), ("signup", "Sign up")):
         html = client.get(reverse(name)).content.decode()
         assert re.findall(r'aria-current="page"[^>]*>([^<]+)<', html) == [label]
+
+
+def test_navigation_urls_cache_keeps_a_bounded_number_of_prefixes(monkeypatch):
+    from interview_prep import context_processors
+
+    monkeypatch.setattr(context_processors, "_nav_by_prefix", {})
+    request = RequestFactory().get("/")
+    try:
+        for i in range(50):
+            set_script_prefix(f"/p{i}/")
+            assert nav(request)["nav"]["home"] == f"/p{i}/"
+    finally:
+        clear_script_prefix()
+    assert len(context_processors._nav_by_prefix) == context_processors.MAX_PREFIXES

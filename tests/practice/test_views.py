@@ -1,6 +1,7 @@
 import re
 
 import pytest
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -424,6 +425,27 @@ def test_question_page_before_reveal_skips_the_checklist(
         headers={"HX-Request": "true", "HX-Target": "guidance"},
     )
     assert response.status_code == 200 and 'name="red_flags"' in response.content.decode()
+
+
+@pytest.mark.parametrize("n", [1, 30])
+def test_autosave_query_count_is_fixed(auth_client, user, django_assert_num_queries, n):
+    session = make_session(user, n)
+    session.attempts.update(rating="")
+    attempt = session.attempts.get(position=1)
+    posted = {"situation": "s", "task": "t", "action": "a", "result": "r", "notes": ""}
+    # session, user, attempt+question (not its session's row), then the conditional UPDATE
+    # in its transaction (a savepoint here, inside the test's transaction); on PostgreSQL
+    # also the transaction's `SET LOCAL synchronous_commit TO OFF`
+    with django_assert_num_queries(7 if connection.vendor == "postgresql" else 6):
+        response = auth_client.post(
+            attempt_url(session, 1, "save"),
+            {**posted, "version": attempt.version},
+            headers={"HX-Request": "true", "HX-Target": "save-status"},
+        )
+    assert response.status_code == 200 and "Saved" in response.content.decode()
+    version = attempt.version
+    attempt.refresh_from_db()
+    assert attempt.situation == "s" and attempt.version == version + 1
 
 
 @pytest.mark.parametrize("n", [1, 30])

@@ -12,6 +12,7 @@ from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect, HttpResponseLocation, reswap, retarget
 
 from interview_prep.http import HtmxHttpRequest
+from interview_prep.prepared import PreparedQuery
 from questions.models import Competency, Question, RedFlag, Tag
 
 from . import services
@@ -131,15 +132,44 @@ def session_detail(request: HtmxHttpRequest, session_id: int) -> HttpResponse:
     return redirect(current)
 
 
+# The attempt pages' reads, compiled once per process (interview_prep/prepared.py): the
+# practice page, its autosave and its buttons read an attempt on every request, and the ORM
+# spent ~1.3 ms building the SQL of a 0.06 ms query.
+_ATTEMPT_READS = {
+    related: PreparedQuery(
+        lambda user_id, session_id, position, related=related: (
+            Attempt.objects.for_user(user_id)
+            .select_related(*related)
+            .filter(session_id=session_id, position=position)
+            .order_by()
+        ),
+        "user_id",
+        "session_id",
+        "position",
+    )
+    for related in (("session", "question"), ("question",))
+}
+# The session's questions for the progress dots, in order.
+_SESSION_DOTS = PreparedQuery(
+    lambda session_id: (
+        Attempt.objects.filter(session_id=session_id)
+        .order_by("position")
+        .values_list("position", "rating")
+    ),
+    "session_id",
+)
+
+
 def _get_attempt(
     request: HtmxHttpRequest, session_id: int, position: int, *, with_session: bool = True
 ) -> Attempt:
     related = ("session", "question") if with_session else ("question",)
-    return get_object_or_404(
-        Attempt.objects.for_user(request.user).select_related(*related),
-        session_id=session_id,
-        position=position,
+    found = _ATTEMPT_READS[related].fetch(
+        user_id=request.user.pk, session_id=session_id, position=position
     )
+    if not found:
+        raise Http404("No such question in your sessions.")
+    return found[0]
 
 
 def _attempt_context(request: HtmxHttpRequest, attempt: Attempt, **extra) -> dict:
@@ -161,7 +191,10 @@ def _attempt_context(request: HtmxHttpRequest, attempt: Attempt, **extra) -> dic
                 "red_flags": [f.pk for f in flags if f.ticked],
             },
         )
-    progress = list(attempt.session.attempts.order_by("position").values("position", "rating"))
+    progress = [
+        {"position": position, "rating": rating}
+        for position, rating in _SESSION_DOTS.fetch(session_id=attempt.session_id)
+    ]
     # Each URL reversed once here, not once per use in the template (the page uses ~30).
     for p in progress:
         p["url"] = reverse("practice:attempt_detail", args=[attempt.session_id, p["position"]])

@@ -147,7 +147,8 @@ class QuestionQuerySet(models.QuerySet["Question"]):
         Ranked on narrow rows, in steps that stop once `limit` are found (questions sharing
         tags outrank all others, and questions of the same stage outrank those sharing only a
         competency); only the winners are fetched whole. A stage can hold thousands of
-        questions, and sorting their full rows in one query was most of a cold page's time.
+        questions, and sorting their full rows in one query was most of a cold page's time;
+        a topic tag hundreds, and sorting all of those in Python was half of what remained.
         """
         others = self.published().exclude(pk=question.pk)
         same_stage = models.Case(models.When(stage=question.stage or "-", then=0), default=1)
@@ -156,9 +157,12 @@ class QuestionQuerySet(models.QuerySet["Question"]):
         shared = dict(
             tag_links.order_by().values_list("question_id").annotate(n=models.Count("pk"))
         )
-        tagged = others.filter(pk__in=tag_links.values("question_id")).values_list(
-            "pk", "stage", "category", "key"
-        )
+        # Questions sharing two tags or more are few, and ranked here; the many sharing one
+        # (a topic tag can hold hundreds) are ordered by the database, which only returns
+        # the few it needs, like the fills below.
+        shared.pop(question.pk, None)
+        several = [pk for pk, n in shared.items() if n > 1]
+        tagged = others.filter(pk__in=several).values_list("pk", "stage", "category", "key")
         ranked = [
             pk
             for pk, *_ in sorted(
@@ -172,6 +176,8 @@ class QuestionQuerySet(models.QuerySet["Question"]):
             )[:limit]
         ]
         fills = []
+        if shared:
+            fills.append(others.filter(pk__in=tag_links.values("question_id")))
         if question.stage:
             fills.append(others.filter(stage=question.stage))
         if competency_ids:

@@ -1,6 +1,8 @@
+import random
+
 import pytest
 
-from questions.models import Question, Stage, Status
+from questions.models import Category, Question, Stage, Status
 from tests.factories import CompetencyFactory, QuestionFactory, TagFactory
 
 pytestmark = pytest.mark.django_db
@@ -58,6 +60,47 @@ def test_related_shares_a_tag_stage_or_competency_closest_first():
         same_comp,
         question,
     ]
+
+
+def test_related_matches_a_brute_force_ranking():
+    """Shared tags first (most first), then the same stage, the same category, and the key;
+    then the rest of the stage and the competency; published questions only."""
+    rng = random.Random(8)
+    tags = TagFactory.create_batch(4)
+    comp = CompetencyFactory()
+    stages = [Stage.MONITORING, Stage.TRAINING, ""]
+    categories = [Category.TECHNICAL, Category.SITUATIONAL]
+    pool = [
+        QuestionFactory(
+            key=f"q{i:03d}",  # the same order in Python and in every database's collation
+            stage=rng.choice(stages),
+            category=rng.choice(categories),
+            status=rng.choice([Status.PUBLISHED] * 5 + [Status.DRAFT]),
+            tags=rng.sample(tags, rng.randint(0, 3)),
+            competencies=[comp] if rng.random() < 0.3 else [],
+        )
+        for i in range(60)
+    ]
+    for question in pool[:12]:
+        tag_ids = {t.pk for t in question.tags.all()}
+        comp_ids = [c.pk for c in question.competencies.all()]
+
+        def rank(other, question=question, tag_ids=tag_ids, comp_ids=comp_ids):
+            shared = len(tag_ids & {t.pk for t in other.tags.all()})
+            same_stage = bool(question.stage) and other.stage == question.stage
+            in_comp = bool(set(comp_ids) & {c.pk for c in other.competencies.all()})
+            group = 0 if shared else 1 if same_stage else 2 if in_comp else None
+            closeness = (not same_stage, other.category != question.category, other.key)
+            return None if group is None else (group, -shared, *closeness)
+
+        ranked = sorted(
+            (rank(o), o)
+            for o in pool
+            if o != question and o.status == Status.PUBLISHED and rank(o) is not None
+        )
+        expected = [o for _, o in ranked[:6]]
+        got = Question.objects.related_to(question, tag_ids=list(tag_ids), competency_ids=comp_ids)
+        assert got == expected, question.key
 
 
 def test_search_text_follows_edits():

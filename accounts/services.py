@@ -9,8 +9,7 @@ from .models import Profile
 
 
 def profile_for(user) -> Profile:
-    profile, _ = Profile.objects.get_or_create(user=user)
-    return profile
+    return Profile.objects.of(user)
 
 
 @transaction.atomic

@@ -210,7 +210,7 @@ def progress_key(user, profile: Profile, now: datetime, *, version: int | None =
 def cached_dashboard(user, *, now: datetime | None = None) -> Dashboard:
     """The user's board, reused while `progress_key` is unchanged (for a few minutes)."""
     now = now or timezone.now()
-    profile = Profile.objects.get_or_create(user=user)[0]
+    profile = Profile.objects.of(user)
     version = bank_version()
     key = progress_key(user, profile, now, version=version)
     board = cache.get(key)
@@ -231,7 +231,7 @@ def dashboard(
     now = now or timezone.now()
     version = bank_version() if version is None else version
     today = timezone.localdate(now)
-    profile = profile or Profile.objects.get_or_create(user=user)[0]
+    profile = profile or Profile.objects.of(user)
     board = Dashboard(today=today, profile=profile)
     if profile.interview_date and profile.interview_date >= today:
         board.days_to_interview = (profile.interview_date - today).days

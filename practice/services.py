@@ -65,7 +65,7 @@ QUESTION_TEXTS = ("assesses", "tip", "key_points", "follow_ups", "search_text")
 
 def due_queue(user, *, now, profile: Profile | None = None) -> list[scheduling.Planned]:
     """The user's questions due by the end of today, most urgent first (published only)."""
-    profile = profile or Profile.objects.get_or_create(user=user)[0]
+    profile = profile or Profile.objects.of(user)
     cards = list(
         ReviewCard.objects.filter(user=user, question__status="published")
         .select_related("question")
@@ -249,7 +249,7 @@ def attempt_rate(*, attempt: Attempt, rating: str, elapsed: int | None = None) -
         attempt.started_at = now
     attempt.save(update_fields=["rating", "rated_at", "elapsed_seconds", "started_at"])
     session = attempt.session
-    profile = Profile.objects.get_or_create(user=session.user)[0]
+    profile = Profile.objects.of(session.user)
     logged = ReviewLog.objects.filter(attempt=attempt).first()
     if logged is not None:
         scheduling.review_correct(logged, rating=rating, retention=profile.desired_retention)

@@ -74,7 +74,7 @@ def home(request: HtmxHttpRequest) -> HttpResponse:
     }
     if request.user.is_authenticated:
         now = timezone.now()
-        profile = Profile.objects.get_or_create(user=request.user)[0]
+        profile = Profile.objects.of(request.user)
         # Reused while nothing it depends on changes (practice.progress.progress_key).
         context["due_today"] = cache.get_or_set(
             progress_key(request.user, profile, now, version=version) + ":due",

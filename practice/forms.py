@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib.auth.forms import UserCreationForm
 
+from interview_prep.widgets import HiddenInput, Textarea
 from questions.forms import ANY
 from questions.models import Category, Competency, Difficulty, Question, Stage
 
@@ -65,24 +66,22 @@ class ReviewForm(forms.Form):
 
 
 class AnswerForm(forms.Form):
-    situation = forms.CharField(
-        required=False, strip=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
-    task = forms.CharField(required=False, strip=False, widget=forms.Textarea(attrs={"rows": 3}))
-    action = forms.CharField(required=False, strip=False, widget=forms.Textarea(attrs={"rows": 7}))
-    result = forms.CharField(required=False, strip=False, widget=forms.Textarea(attrs={"rows": 3}))
+    situation = forms.CharField(required=False, strip=False, widget=Textarea(attrs={"rows": 3}))
+    task = forms.CharField(required=False, strip=False, widget=Textarea(attrs={"rows": 3}))
+    action = forms.CharField(required=False, strip=False, widget=Textarea(attrs={"rows": 7}))
+    result = forms.CharField(required=False, strip=False, widget=Textarea(attrs={"rows": 3}))
     answer = forms.CharField(
-        label="Your answer", required=False, strip=False, widget=forms.Textarea(attrs={"rows": 10})
+        label="Your answer", required=False, strip=False, widget=Textarea(attrs={"rows": 10})
     )
     notes = forms.CharField(
         label="Notes (optional)",
         required=False,
         strip=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
+        widget=Textarea(attrs={"rows": 3}),
     )
-    version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
-    elapsed = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
-    force = forms.BooleanField(required=False, widget=forms.HiddenInput)
+    version = forms.IntegerField(min_value=0, widget=HiddenInput)
+    elapsed = forms.IntegerField(required=False, min_value=0, widget=HiddenInput)
+    force = forms.BooleanField(required=False, widget=HiddenInput)
 
     def __init__(self, *args, star: bool, **kwargs):
         super().__init__(*args, label_suffix="", **kwargs)
@@ -97,7 +96,7 @@ class AnswerForm(forms.Form):
         for name, field in self.fields.items():
             if name in hints:
                 field.help_text = hints[name]
-            if isinstance(field.widget, forms.Textarea):
+            if isinstance(field.widget, Textarea):
                 # No maxlength attribute: the browser would silently cut pasted text. The
                 # server refuses oversize answers instead, with the limit named.
                 field.widget.attrs["data-words"] = name

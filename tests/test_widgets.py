@@ -1,0 +1,52 @@
+"""interview_prep/widgets.py renders exactly what Django's widget templates render."""
+
+import pytest
+from django import forms
+from django.utils.safestring import mark_safe
+
+from interview_prep.widgets import HiddenInput, Textarea
+from practice.forms import AnswerForm
+
+VALUES = [None, "", "plain", 'tags <b>&amp; "quotes"\' &', "\nleading newline", 0, 42, "ünï ✓"]
+ATTRS = [
+    None,
+    {"id": "id_x"},
+    {"id": "id_x", "rows": 3, "data-words": "x", "aria-describedby": "a b", "required": True},
+    {"hidden": False, "title": 'say "hi" <now>', "data-n": None},
+]
+
+
+@pytest.mark.parametrize("value", [*VALUES, mark_safe("<i>safe</i>")])
+@pytest.mark.parametrize("attrs", ATTRS)
+def test_textarea_matches_djangos_template(value, attrs):
+    ours = Textarea(attrs={"rows": 7, "class": "c"})
+    django = forms.Textarea(attrs={"rows": 7, "class": "c"})
+    assert ours.render("answer", value, attrs) == django.render("answer", value, attrs)
+
+
+@pytest.mark.parametrize("value", [*VALUES, mark_safe("<i>safe</i>")])
+@pytest.mark.parametrize("attrs", ATTRS)
+def test_hidden_input_matches_djangos_template(value, attrs):
+    assert HiddenInput().render("version", value, attrs) == forms.HiddenInput().render(
+        "version", value, attrs
+    )
+
+
+@pytest.mark.parametrize("star", [True, False])
+@pytest.mark.parametrize("bound", [False, True])
+def test_the_answer_form_renders_as_with_djangos_widgets(star, bound):
+    """The whole form, bound (with an error) and unbound, as Django's own widgets render it."""
+    data = {"situation": "At a <bank>", "answer": "x" * 30, "version": "nope", "elapsed": "5"}
+    ours = AnswerForm(data if bound else None, star=star, initial={"version": 3})
+    theirs = AnswerForm(data if bound else None, star=star, initial={"version": 3})
+    for field in theirs.fields.values():
+        field.widget = (
+            forms.HiddenInput(attrs=field.widget.attrs)
+            if field.widget.is_hidden
+            else forms.Textarea(attrs=field.widget.attrs)
+        )
+    assert all(isinstance(f.widget, (Textarea, HiddenInput)) for f in ours.fields.values())
+    if bound:
+        assert ours.errors and theirs.errors  # an invalid version: aria-invalid, error ids
+    for name in ours.fields:
+        assert str(ours[name]) == str(theirs[name]), name

@@ -7,8 +7,8 @@ import uuid
 
 from django.conf import settings
 from django.db import models
-from django.urls import reverse
 
+from interview_prep.reversing import reverse_ints
 from questions.models import Category, Competency, Question, RedFlag
 
 WORDS_PER_MINUTE = 140
@@ -84,10 +84,10 @@ class PracticeSession(models.Model):
         return f"{self.get_mode_display()} #{self.pk}"
 
     def get_absolute_url(self) -> str:
-        return reverse("practice:session_detail", args=[self.pk])
+        return reverse_ints("practice:session_detail", self.pk)
 
     def get_summary_url(self) -> str:
-        return reverse("practice:session_summary", args=[self.pk])
+        return reverse_ints("practice:session_summary", self.pk)
 
     @property
     def is_finished(self) -> bool:
@@ -160,7 +160,7 @@ class Attempt(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
-        return reverse("practice:attempt_detail", args=[self.session_id, self.position])
+        return reverse_ints("practice:attempt_detail", self.session_id, self.position)
 
     @property
     def uses_star(self) -> bool:
@@ -291,7 +291,7 @@ class Story(models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("stories:detail", args=[self.pk])
+        return reverse_ints("stories:detail", self.pk)
 
     def parts(self) -> dict[str, str]:
         return {part: getattr(self, part) for part in STAR_PARTS}

@@ -6,13 +6,13 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, Sum
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect, HttpResponseLocation, reswap, retarget
 
 from interview_prep.http import HtmxHttpRequest
 from interview_prep.prepared import PreparedQuery
+from interview_prep.reversing import reverse_ints
 from questions.models import Competency, Question, RedFlag, Tag
 
 from . import services
@@ -197,10 +197,10 @@ def _attempt_context(request: HtmxHttpRequest, attempt: Attempt, **extra) -> dic
     ]
     # Each URL reversed once here, not once per use in the template (the page uses ~30).
     for p in progress:
-        p["url"] = reverse("practice:attempt_detail", args=[attempt.session_id, p["position"]])
+        p["url"] = reverse_ints("practice:attempt_detail", attempt.session_id, p["position"])
     args = [attempt.session_id, attempt.position]
     urls = {
-        name: reverse(f"practice:{view}", args=args)
+        name: reverse_ints(f"practice:{view}", *args)
         for name, view in (
             ("save", "attempt_save"),
             ("reveal", "attempt_reveal"),

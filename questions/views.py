@@ -4,7 +4,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.db.models import Count, Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -28,6 +28,7 @@ from .models import (
     Category,
     Competency,
     Question,
+    QuestionQuerySet,
     RedFlag,
     Stage,
     Tag,
@@ -130,7 +131,12 @@ def question_list(request: HtmxHttpRequest) -> HttpResponse:
     raw_page = request.GET.get("page")
     # Lazy: the results are rendered inside a fragment cached per bank version and filters,
     # so on a cache hit no query for them runs at all.
-    page = SimpleLazyObject(lambda: Paginator(questions.with_lists(), PAGE_SIZE).get_page(raw_page))
+    if filters["q"]:
+        page = SimpleLazyObject(lambda: _search_page(questions, raw_page))
+    else:
+        page = SimpleLazyObject(
+            lambda: Paginator(questions.with_lists(), PAGE_SIZE).get_page(raw_page)
+        )
     active = {name: value for name, value in filters.items() if value}
     filter_query = urlencode(active)
     context = {
@@ -151,6 +157,20 @@ def question_list(request: HtmxHttpRequest) -> HttpResponse:
         # Push a clean, shareable address (no empty parameters) for back, reload and sharing.
         response = push_url(response, request.path + _page_suffix(filter_query, raw_page))
     return response
+
+
+def _search_page(questions: QuestionQuerySet, raw_page: str | None) -> Page:
+    """A page of a text search, which reads every question's text once, not twice.
+
+    Counting the matches (for the paginator) and then fetching a page each scanned the text of
+    every published question (`LIKE '%word%'`: ~14 ms and ~22 ms of a first search on the
+    10,000-question bench bank). Here one query returns the matching ids in order, counted
+    in Python, and only the page's rows are fetched whole, by id.
+    """
+    page = Paginator(list(questions.values_list("pk", flat=True)), PAGE_SIZE).get_page(raw_page)
+    found = Question.objects.with_lists().in_bulk(page.object_list)
+    page.object_list = [found[pk] for pk in page.object_list]
+    return page
 
 
 def _page_suffix(filter_query: str, raw_page: str | None) -> str:

@@ -1,7 +1,8 @@
 import pytest
+from django.core.paginator import Paginator
 from django.urls import reverse
 
-from questions.models import Category, Difficulty, Stage, Status
+from questions.models import Category, Difficulty, Question, Stage, Status
 from tests.factories import (
     AttemptFactory,
     CompetencyFactory,
@@ -123,6 +124,28 @@ def test_pagination_25_per_page_keeps_filters(client):
     assert client.get(LIST, {"page": 99}).context["page"].number == 2
 
 
+def test_search_pages_are_the_orms_pages(client):
+    """A search reads the matching ids once and fetches only its page: the same pages, in the
+    same order, as paginating the query itself."""
+    for i in range(30):
+        QuestionFactory(
+            key=f"s{i:02d}",
+            prompt=f"Prompt {i}" + (" about drift" if i % 3 == 0 else ""),
+            tip="Watch for drift.",
+            category=["technical", "situational", "behavioral"][i % 3],
+        )
+    QuestionFactory(key="s-draft", prompt="drift", status=Status.DRAFT)
+    expected = Paginator(Question.objects.published().matching("drift"), 25)
+    for number in (1, 2, 99):
+        page = client.get(LIST, {"q": "drift", "page": number}).context["page"]
+        want = expected.get_page(number)
+        assert page.number == want.number and page.paginator.count == 30
+        assert [q.key for q in page.object_list] == [q.key for q in want.object_list]
+    # Prompt matches first: every third question mentions drift in its prompt.
+    first = client.get(LIST, {"q": "drift"}).context["page"].object_list
+    assert all("drift" in q.prompt for q in first[:10]) and "drift" not in first[10].prompt
+
+
 def test_no_results_says_so(client):
     response = client.get(LIST, {"q": "nothing-matches-this"})
     assert "No questions match" in response.content.decode()
@@ -137,8 +160,8 @@ def test_unpublished_questions_are_not_listed(client):
 def test_list_query_count_is_fixed(client, django_assert_num_queries, n):
     make_questions(n)
     query = {"tag": "drift", "competency": "ownership", "q": "question"}
-    # 1 bank version, 2 competency choices, 3 tag choices, 4 count, 5 page rows, 6 tags,
-    # 7 competencies
+    # 1 bank version, 2 competency choices, 3 tag choices, 4 the matching ids (a search) or
+    # their count, 5 page rows, 6 tags, 7 competencies
     with django_assert_num_queries(7):
         client.get(LIST, query)
     with django_assert_num_queries(1):  # the same filters again: the bank version only

@@ -479,30 +479,44 @@ def body_bytes(base: str, endpoint: Endpoint, client: Client) -> int | None:
     return len(fetch(base, path, headers)[1])
 
 
+def page_version(base: str, client: Client) -> int:
+    page = fetch(base, client.attempt_url, {"Cookie": client.cookie})[1].decode()
+    return int(re.search(r'name="version" value="(\d+)"', page).group(1))
+
+
 def autosave_bytes(base: str, client: Client) -> int:
     fields = (
         {"situation": "s", "task": "t", "action": "a", "result": "r"}
         if client.star
         else {"answer": "a", "notes": ""}
     )
-    data = urllib.parse.urlencode(
-        {**fields, "version": client.version, "csrfmiddlewaretoken": client.csrf}
-    ).encode()
-    request = urllib.request.Request(
-        base + client.attempt_url + "save/",
-        data=data,
-        headers={
-            "Cookie": client.cookie,
-            "X-CSRFToken": client.csrf,
-            "HX-Request": "true",
-            "HX-Target": "save-status",
-            "Origin": base,
-        },
-    )
-    with urllib.request.urlopen(request) as response:
-        body = response.read()
-    client.version = int(re.search(rb'id="id_version" value="(\d+)"', body).group(1))
-    return len(body)
+    # A save wrk sent just before it stopped can still be in a worker when this one is
+    # sent: it is refused as stale (no new version in the response), so read the current
+    # version and send it again.
+    for _ in range(5):
+        data = urllib.parse.urlencode(
+            {**fields, "version": client.version, "csrfmiddlewaretoken": client.csrf}
+        ).encode()
+        request = urllib.request.Request(
+            base + client.attempt_url + "save/",
+            data=data,
+            headers={
+                "Cookie": client.cookie,
+                "X-CSRFToken": client.csrf,
+                "HX-Request": "true",
+                "HX-Target": "save-status",
+                "Origin": base,
+            },
+        )
+        with urllib.request.urlopen(request) as response:
+            body = response.read()
+        saved = re.search(rb'id="id_version" value="(\d+)"', body)
+        if saved:
+            client.version = int(saved.group(1))
+            return len(body)
+        time.sleep(0.2)
+        client.version = page_version(base, client)
+    sys.exit(f"Autosave kept being refused for {client.username}: {body[:300]!r}")
 
 
 def bench_one(label: str, database_url: str, args) -> dict:
@@ -531,9 +545,9 @@ def bench_one(label: str, database_url: str, args) -> dict:
                     body_bytes(base, endpoint, c)
             result = run_wrk(base, endpoint, clients, args.duration)
             if endpoint.body_kind:
+                time.sleep(0.5)  # saves still in the workers when wrk stopped
                 for c in clients:  # the scripts moved the versions on: fetch them again
-                    page = fetch(base, c.attempt_url, {"Cookie": c.cookie})[1].decode()
-                    c.version = int(re.search(r'name="version" value="(\d+)"', page).group(1))
+                    c.version = page_version(base, c)
             result["body_bytes"] = size
             results[endpoint.name] = {"kind": endpoint.kind, **result}
             print(

@@ -96,6 +96,11 @@ def test_owner_reaches_every_page(auth_client, session):
 def test_tampered_position_gives_404(auth_client, session):
     assert auth_client.get(attempt_url(session, 99)).status_code == 404
     assert auth_client.get(reverse("practice:session_detail", args=[999999])).status_code == 404
+    # Numbers no column can hold (position is a smallint; ids are 64-bit) are 404s, not 500s.
+    for session_id, position in ((session.pk, 40_000), (2**63, 1), (session.pk, 2**70)):
+        url = reverse("practice:attempt_detail", args=[session_id, position])
+        assert auth_client.get(url).status_code == 404, url
+        assert auth_client.post(url + "save/", {"version": 0}).status_code == 404, url
 
 
 def test_mutating_urls_reject_get(auth_client, session):

@@ -194,7 +194,7 @@ class QuestionQuerySet(models.QuerySet["Question"]):
                 .values_list("pk", flat=True)[: limit - len(ranked)]
             )
         found = self.model.objects.in_bulk(ranked)
-        return [found[pk] for pk in ranked]
+        return [found[pk] for pk in ranked if pk in found]  # one deleted meanwhile: left out
 
 
 # The curation workflow: which status may follow which.

@@ -169,7 +169,8 @@ def _search_page(questions: QuestionQuerySet, raw_page: str | None) -> Page:
     """
     page = Paginator(list(questions.values_list("pk", flat=True)), PAGE_SIZE).get_page(raw_page)
     found = Question.objects.with_lists().in_bulk(page.object_list)
-    page.object_list = [found[pk] for pk in page.object_list]
+    # A question deleted between the two reads is simply left out.
+    page.object_list = [found[pk] for pk in page.object_list if pk in found]
     return page
 
 

@@ -18,7 +18,19 @@ ATTEMPT_VIEWS = [
 
 
 @pytest.mark.parametrize("view", ATTEMPT_VIEWS)
-@pytest.mark.parametrize("args", [(1, 1), (19, 3), (123456, 10), (0, 0), (918, 273)])
+@pytest.mark.parametrize(
+    "args",
+    [
+        (1, 1),
+        (19, 3),
+        (123456, 10),
+        (0, 0),
+        (918, 273),
+        # Arguments whose digits hold the sentinels themselves are put in as they are.
+        (918273645002, 5),
+        (1918273645002, 918273645001),
+    ],
+)
 def test_it_matches_reverse(view, args):
     name = f"practice:{view}"
     assert reverse_ints(name, *args) == reverse(name, args=args)

@@ -146,6 +146,23 @@ def test_search_pages_are_the_orms_pages(client):
     assert all("drift" in q.prompt for q in first[:10]) and "drift" not in first[10].prompt
 
 
+def test_a_question_deleted_mid_search_is_left_out(monkeypatch):
+    """Between reading the matching ids and fetching the page, a curator deletes one."""
+    from questions.models import QuestionQuerySet
+    from questions.views import _search_page
+
+    doomed, kept = QuestionFactory(prompt="drift one"), QuestionFactory(prompt="drift two")
+    in_bulk = QuestionQuerySet.in_bulk
+
+    def delete_first(self, *args, **kwargs):
+        Question.objects.filter(pk=doomed.pk).delete()
+        return in_bulk(self, *args, **kwargs)
+
+    monkeypatch.setattr(QuestionQuerySet, "in_bulk", delete_first)
+    page = _search_page(Question.objects.published().matching("drift"), "1")
+    assert [q.pk for q in page.object_list] == [kept.pk]
+
+
 def test_no_results_says_so(client):
     response = client.get(LIST, {"q": "nothing-matches-this"})
     assert "No questions match" in response.content.decode()

@@ -59,7 +59,7 @@ def _dt(value: datetime | None) -> str | None:
 
 
 def export_data(user) -> dict[str, Any]:
-    profile = Profile.objects.get_or_create(user=user)[0]
+    profile = Profile.objects.of(user)
     sessions = (
         PracticeSession.objects.for_user(user)
         .order_by("created_at", "uuid")
@@ -565,7 +565,7 @@ def _import_data(user, raw: bytes) -> dict[str, int]:
         )
 
     settings = data["settings"]
-    profile = Profile.objects.get_or_create(user=user)[0]
+    profile = Profile.objects.of(user)
     profile.desired_retention = settings["desired_retention"]
     profile.daily_goal = settings["daily_goal"]
     profile.interview_date = (

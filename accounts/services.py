@@ -8,14 +8,10 @@ from practice.scheduling import card_rebuild
 from .models import Profile
 
 
-def profile_for(user) -> Profile:
-    return Profile.objects.of(user)
-
-
 @transaction.atomic
 def settings_update(*, user, desired_retention: float, daily_goal: int, interview_date) -> Profile:
     """Save the user's settings; a new retention target reschedules every card from its log."""
-    profile = profile_for(user)
+    profile = Profile.objects.of(user)
     retention_changed = profile.desired_retention != desired_retention
     profile.desired_retention = desired_retention
     profile.daily_goal = daily_goal

@@ -13,7 +13,8 @@ from practice.forms import SignUpForm
 
 from . import data
 from .forms import DeleteAccountForm, ImportDataForm, SettingsForm, ThrottledPasswordChangeForm
-from .services import account_delete, profile_for, settings_update
+from .models import Profile
+from .services import account_delete, settings_update
 
 
 @require_http_methods(["GET", "POST"])
@@ -37,7 +38,7 @@ def signup(request: HtmxHttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @login_required
 def account_settings(request: HtmxHttpRequest) -> HttpResponse:
-    profile = profile_for(request.user)
+    profile = Profile.objects.of(request.user)
     form = SettingsForm(request.POST or None, instance=profile)
     if request.method == "POST" and form.is_valid():
         settings_update(user=request.user, **form.cleaned_data)

@@ -254,6 +254,11 @@ class Client:
         return f"/practice/sessions/{self.session}/questions/{self.position}/"
 
 
+def version_in(page: str) -> int:
+    """The answer's current version, from the page's hidden `version` input."""
+    return int(re.search(r'name="version" value="(\d+)"', page).group(1))
+
+
 def sign_in(base: str, user: dict) -> Client:
     jar = http.cookiejar.CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
@@ -271,7 +276,7 @@ def sign_in(base: str, user: dict) -> Client:
     # The token the page itself hands htmx (hx-headers on <body>), for the autosave POSTs.
     page = opener.open(base + client.attempt_url).read().decode()
     client.csrf = re.search(r'"x-csrftoken": "([^"]+)"', page).group(1)
-    client.version = int(re.search(r'name="version" value="(\d+)"', page).group(1))
+    client.version = version_in(page)
     return client
 
 
@@ -480,8 +485,7 @@ def body_bytes(base: str, endpoint: Endpoint, client: Client) -> int | None:
 
 
 def page_version(base: str, client: Client) -> int:
-    page = fetch(base, client.attempt_url, {"Cookie": client.cookie})[1].decode()
-    return int(re.search(r'name="version" value="(\d+)"', page).group(1))
+    return version_in(fetch(base, client.attempt_url, {"Cookie": client.cookie})[1].decode())
 
 
 def autosave_bytes(base: str, client: Client) -> int:

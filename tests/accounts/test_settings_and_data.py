@@ -13,7 +13,7 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts import data
-from accounts.services import profile_for
+from accounts.models import Profile
 from practice import services
 from practice.models import Attempt, PracticeSession, Rating, ReviewCard, ReviewLog, Story
 from questions.models import Category, Question
@@ -62,7 +62,7 @@ def history(user):
     story.questions.add(story_q := Question.objects.get(key="story"))
     story.competencies.add(CompetencyFactory(slug="ownership"))
     Attempt.objects.filter(session__user=user, question=story_q).update(story=story)
-    profile = profile_for(user)
+    profile = Profile.objects.of(user)
     profile.daily_goal = 7
     profile.interview_date = date(2026, 4, 1)
     profile.save()
@@ -78,7 +78,7 @@ def test_settings_page_saves_and_validates(auth_client, user):
         url, {"desired_retention": "0.95", "daily_goal": "8", "interview_date": "2099-01-15"}
     )
     assert response["Location"] == url
-    profile = profile_for(user)
+    profile = Profile.objects.of(user)
     assert (profile.desired_retention, profile.daily_goal, profile.interview_date) == (
         0.95,
         8,
@@ -95,11 +95,11 @@ def test_settings_page_saves_and_validates(auth_client, user):
     )
     assert 'value="2001-01-01"' in html  # the user's input is kept
     assert auth_client.post(url, {"desired_retention": "0.5", "daily_goal": "5"}).status_code == 200
-    assert profile_for(user).desired_retention == 0.95
+    assert Profile.objects.of(user).desired_retention == 0.95
 
 
 def test_countdown_on_home_and_dashboard(auth_client, user):
-    profile = profile_for(user)
+    profile = Profile.objects.of(user)
     with time_machine.travel(datetime(2026, 5, 1, 12, tzinfo=UTC), tick=False):
         profile.interview_date = date(2026, 5, 11)
         profile.save()
@@ -254,7 +254,7 @@ def test_broken_imports_change_nothing_and_say_why(user, other_user, case):
         data.import_data(other_user, raw)
     assert any(message in e for e in excinfo.value.errors), excinfo.value.errors
     assert not PracticeSession.objects.filter(user=other_user).exists()
-    assert profile_for(other_user).daily_goal == 5
+    assert Profile.objects.of(other_user).daily_goal == 5
 
 
 def test_import_through_the_page(auth_client, user):

@@ -9,7 +9,8 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.services import profile_for, settings_update
+from accounts.models import Profile
+from accounts.services import settings_update
 from practice import services
 from practice.models import Attempt, Rating, ReviewCard
 from practice.progress import dashboard, progress_key, streaks
@@ -115,7 +116,7 @@ def test_due_and_forecast_follow_the_interview_date(user):
     questions = QuestionFactory.create_batch(6)
     for n, q in enumerate(questions):
         practise(user, q, Rating.EASY, T0 + timedelta(minutes=n))
-    profile = profile_for(user)
+    profile = Profile.objects.of(user)
     profile.interview_date = date(2026, 3, 7)
     profile.save()
     now = T0 + timedelta(days=1)
@@ -129,7 +130,7 @@ def test_due_and_forecast_follow_the_interview_date(user):
 
 
 def make_history(user, n: int):
-    profile_for(user)  # as after a first rating: the page then only reads
+    Profile.objects.of(user)  # as after a first rating: the page then only reads
     questions = QuestionFactory.create_batch(min(n, 40))
     ratings = [Rating.AGAIN, Rating.HARD, Rating.GOOD, Rating.EASY]
     for i in range(n):
@@ -185,7 +186,7 @@ def test_progress_key_changes_with_everything_the_board_reads(user, settings):
     seen = set()
 
     def key():
-        return progress_key(user, profile_for(user), now)
+        return progress_key(user, Profile.objects.of(user), now)
 
     def changed():
         k = key()
@@ -222,7 +223,9 @@ def test_progress_key_changes_with_everything_the_board_reads(user, settings):
     now += timedelta(days=1)  # a new day: what is due today changes
     changed()
     stranger = UserFactory()
-    assert progress_key(stranger, profile_for(stranger), now).split(":")[1] == str(stranger.pk)
+    assert progress_key(stranger, Profile.objects.of(stranger), now).split(":")[1] == str(
+        stranger.pk
+    )
 
 
 def test_dashboard_cache_shows_a_new_rating_at_once(auth_client, user):

@@ -6,7 +6,8 @@ import fsrs
 import pytest
 import time_machine
 
-from accounts.services import profile_for, settings_update
+from accounts.models import Profile
+from accounts.services import settings_update
 from practice import scheduling, services
 from practice.models import Mode, Rating, ReviewCard, ReviewLog
 from tests.factories import AttemptFactory, PracticeSessionFactory, QuestionFactory
@@ -169,7 +170,7 @@ def test_interview_mode_never_leaves_a_question_scheduled_past_the_date(user):
     for n, q in enumerate(questions):
         rate(user, q, [Rating.EASY, Rating.GOOD, Rating.HARD][n % 3], T0 + timedelta(hours=n))
     interview = date(2026, 3, 12)
-    profile = profile_for(user)
+    profile = Profile.objects.of(user)
     profile.interview_date = interview
     profile.save()
     seen: set[int] = set()

@@ -146,7 +146,7 @@ STORAGES = {
     # Hashed, compressed files in production (needs `collectstatic`); plain files otherwise.
     "staticfiles": {
         "BACKEND": (
-            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            "interview_prep.storage.StaticFilesStorage"
             if env_bool("STATIC_MANIFEST", default=not DEBUG)
             else "django.contrib.staticfiles.storage.StaticFilesStorage"
         )

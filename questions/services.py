@@ -11,6 +11,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
@@ -303,6 +304,10 @@ class SuggestionLimit(Exception):
 @transaction.atomic
 def suggestion_submit(*, user, prompt: str, category: str, why: str) -> Question:
     """File a user's suggested question as a draft for curators, marked with its author."""
+    # One user's suggestions are counted and filed one at a time: without this lock on their
+    # row, requests sent at once on PostgreSQL would each count the same few and all be filed
+    # (SQLite's IMMEDIATE transactions serialise them anyway).
+    get_user_model().objects.select_for_update().filter(pk=user.pk).values_list("pk").first()
     since = timezone.now() - timedelta(days=1)
     if (
         Question.objects.filter(suggested_by=user, created_at__gte=since).count()

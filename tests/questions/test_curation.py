@@ -410,3 +410,52 @@ def test_users_see_only_their_own_suggestions(auth_client, other_user):
 
 def test_suggest_rejects_other_methods(auth_client):
     assert auth_client.put(SUGGEST).status_code == 405
+
+
+@pytest.mark.django_db(transaction=True)
+def test_suggestions_sent_at_once_cannot_pass_the_daily_limit(monkeypatch):
+    """Six suggestions sent in the same instant, with three already sent today: two get in.
+    Counting and filing are held apart (a pause between them) so that, without the lock on
+    the user's row, every request would count three and file its own."""
+    import threading
+    import time
+
+    from django.db import connection
+
+    from questions import services
+    from tests.factories import UserFactory
+
+    user = UserFactory()
+    for n in range(SUGGESTIONS_PER_DAY - 2):
+        services.suggestion_submit(user=user, prompt=f"Earlier {n}?", category="technical", why="")
+    slugify = services.slugify
+
+    def slow_slugify(text):
+        time.sleep(0.2)
+        return slugify(text)
+
+    monkeypatch.setattr(services, "slugify", slow_slugify)
+    barrier = threading.Barrier(6, timeout=30)
+    outcomes: list[str] = []
+
+    def send(n: int) -> None:
+        try:
+            barrier.wait()
+            services.suggestion_submit(
+                user=user, prompt=f"At once {n}?", category="technical", why=""
+            )
+            outcomes.append("filed")
+        except services.SuggestionLimit:
+            outcomes.append("refused")
+        except Exception as exc:
+            outcomes.append(repr(exc))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=send, args=(n,)) for n in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sorted(outcomes) == ["filed"] * 2 + ["refused"] * 4
+    assert Question.objects.filter(suggested_by=user).count() == SUGGESTIONS_PER_DAY

@@ -153,6 +153,14 @@ STORAGES = {
     },
 }
 
+# Uploads: past 10 MB (the largest any page accepts) a file's bytes are counted and dropped
+# as they arrive, not kept in memory or on disk (interview_prep/uploads.py).
+FILE_UPLOAD_HANDLERS = [
+    "interview_prep.uploads.CappedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+
 AUTHENTICATION_BACKENDS = [
     # First, so a locked-out username + IP pair is refused before any password check.
     "axes.backends.AxesStandaloneBackend",

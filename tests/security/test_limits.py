@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from accounts import data
 from accounts.data import export_json
+from interview_prep import uploads
 from practice.models import MAX_ANSWER_CHARS, Attempt, Story
 from questions import formats
 from questions.models import Question
@@ -29,6 +30,58 @@ def test_an_oversize_data_import_is_refused_with_the_limit(world):
     upload = SimpleUploadedFile("data.json", body, content_type="application/json")
     page = text_of(world.client("owner").post(reverse("account_data_import"), {"file": upload}))
     assert "Nothing was imported" in page and "the limit is 10 MB" in page
+
+
+def test_an_upload_past_the_cap_is_counted_and_dropped_as_it_arrives(world, monkeypatch):
+    """A 30 MB file: the page names its real size and the limit, and no more than the cap
+    (10 MB) of it was ever handed to Django's handlers to keep in memory or on disk."""
+    from django.core.files import uploadhandler
+
+    # A request this size goes to a temporary file (the memory handler passes it on).
+    kept = {"bytes": 0}
+    handler = uploadhandler.TemporaryFileUploadHandler
+    receive = handler.receive_data_chunk
+
+    def counting(self, raw_data, start):
+        kept["bytes"] += len(raw_data)
+        return receive(self, raw_data, start)
+
+    monkeypatch.setattr(handler, "receive_data_chunk", counting)
+    body = b" " * (30 * MB)
+    upload = SimpleUploadedFile("data.json", body, content_type="application/json")
+    page = text_of(world.client("owner").post(reverse("account_data_import"), {"file": upload}))
+    assert "the file is 30.0 MB; the limit is 10 MB" in page
+    assert 0 < kept["bytes"] <= uploads.MAX_UPLOAD_BYTES
+    client = world.client("curator")
+    big = SimpleUploadedFile("big.json", body)
+    page = text_of(client.post(reverse("admin:questions_question_import"), {"file": big}))
+    assert "The file is 30.0 MB; the limit is 5 MB." in page
+
+
+def test_the_cap_covers_every_upload_limit_and_passes_files_under_it_untouched():
+    assert max(data.MAX_IMPORT_BYTES, formats.MAX_IMPORT_BYTES) <= uploads.MAX_UPLOAD_BYTES
+    assert settings.FILE_UPLOAD_HANDLERS[0] == "interview_prep.uploads.CappedUploadHandler"
+    from django.test import RequestFactory
+    from django.test.client import encode_multipart
+
+    first = bytes(range(256)) * (6 * MB // 256)  # 6 MB, under the cap
+    second = b"x" * (5 * MB)  # 11 MB together: past it
+    boundary = "BoUnDaRy"
+    body = encode_multipart(
+        boundary,
+        {
+            "a": SimpleUploadedFile("a.bin", first),
+            "b": SimpleUploadedFile("b.bin", second),
+            "note": "kept",
+        },
+    )
+    request = RequestFactory().generic(
+        "POST", "/", body, content_type=f"multipart/form-data; boundary={boundary}"
+    )
+    assert request.FILES["a"].read() == first
+    assert isinstance(request.FILES["b"], uploads.OversizeUpload)
+    assert (request.FILES["b"].size, request.FILES["b"].read()) == (5 * MB, b"")
+    assert request.POST["note"] == "kept"
 
 
 def test_oversize_admin_imports_are_refused_with_the_limit(world):

@@ -1,0 +1,67 @@
+"""A site-wide cap on uploaded files, enforced while the upload streams in.
+
+The import pages refuse files over their limits (10 MB for a user's data, 5 MB for the
+question bank), but Django's own handlers keep a whole upload, however large, in memory or a
+temporary file before any view sees it. This handler runs first: it passes each file's bytes
+on to Django's handlers until the request's files reach `MAX_UPLOAD_BYTES` together, then
+only counts the rest and drops it. The view is handed an `OversizeUpload` that knows the
+file's real size and holds no content, so its usual size check names the size and the limit.
+"""
+
+from django.core.files.uploadedfile import UploadedFile
+from django.core.files.uploadhandler import FileUploadHandler
+
+# The largest limit of any upload on the site (a user's data export, accounts/data.py).
+MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+
+
+class OversizeUpload(UploadedFile):
+    """A file refused for its size while it arrived: its name and size, and no content."""
+
+    def __init__(self, *, name: str, size: int, content_type: str | None, charset: str | None):
+        super().__init__(
+            file=None, name=name, content_type=content_type, size=size, charset=charset
+        )
+
+    def open(self, mode=None):
+        return self
+
+    def read(self, *args, **kwargs) -> bytes:
+        return b""
+
+    def chunks(self, chunk_size=None):
+        return iter(())
+
+    def close(self) -> None:
+        pass
+
+
+class CappedUploadHandler(FileUploadHandler):
+    """First of `FILE_UPLOAD_HANDLERS`: stops passing a request's file bytes on past the cap."""
+
+    def __init__(self, request=None) -> None:
+        super().__init__(request)
+        self.total = 0  # bytes of every file in this request so far
+
+    def new_file(self, *args, **kwargs) -> None:
+        super().new_file(*args, **kwargs)
+        self.received = 0
+        self.over = False
+
+    def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes | None:
+        self.received += len(raw_data)
+        self.total += len(raw_data)
+        if self.over or self.total > MAX_UPLOAD_BYTES:
+            self.over = True
+            return None  # Django's handlers get no more of this file; it is counted, not kept
+        return raw_data
+
+    def file_complete(self, file_size: int) -> UploadedFile | None:
+        if not self.over:
+            return None  # Django's handlers make the file as usual
+        return OversizeUpload(
+            name=self.file_name,
+            size=self.received,
+            content_type=self.content_type,
+            charset=self.charset,
+        )

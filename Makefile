@@ -48,8 +48,18 @@ lint: install audit
 	$(VENV)/bin/ruff format --check .
 
 # Known vulnerabilities in the locked versions (PyPI's advisory data; needs the network).
+# Where pip-audit cannot read PyPI's per-release data (a mirror serving only projects' pages,
+# as in our sandbox), .ci/advisories.py reads the same advisories from the projects' pages.
 audit: install
-	$(VENV)/bin/pip-audit -r requirements.lock --no-deps --disable-pip --progress-spinner off
+	@out=$$($(VENV)/bin/pip-audit -r requirements.lock --no-deps --disable-pip \
+		--progress-spinner off 2>&1); status=$$?; \
+	echo "$$out" | grep -viE "could not be audited|^Name +Skip Reason|^-+ -+$$" || true; \
+	if [ $$status -ne 0 ] && grep -qi "known vulnerabilit" <<<"$$out"; then exit 1; fi; \
+	missed=$$(grep -ci "could not be audited" <<<"$$out" || true); \
+	if [ "$$missed" -gt 0 ]; then \
+		echo "pip-audit could not read PyPI's data for $$missed packages; reading their projects' pages:"; \
+		$(PY) .ci/advisories.py requirements.lock; \
+	else exit $$status; fi
 
 # Re-pin requirements.lock to what is installed (after changing pyproject.toml).
 lock: install

@@ -36,13 +36,24 @@ def pins(path: str) -> Iterator[tuple[str, str]]:
                 yield match.group(1), match.group(2)
 
 
+# After this many pages in a row fail to arrive (no network, a hanging proxy), the rest are
+# not tried: the audit must not hold CI up for minutes of timeouts.
+GIVE_UP_AFTER = 3
+
+
+class Unreachable(Exception):
+    """PyPI did not answer at all (as opposed to answering "no such page")."""
+
+
 def fetch(url: str) -> dict | None:
-    """A PyPI JSON page, or None if it cannot be had (missing, or no network)."""
+    """A PyPI JSON page, None if PyPI has no such page; Unreachable if PyPI did not answer."""
     try:
-        with urllib.request.urlopen(url, timeout=20) as response:
+        with urllib.request.urlopen(url, timeout=10) as response:
             return json.load(response)
-    except (urllib.error.URLError, TimeoutError, OSError, ValueError):
+    except urllib.error.HTTPError:
         return None
+    except (urllib.error.URLError, TimeoutError, OSError, ValueError) as exc:
+        raise Unreachable(str(exc)) from exc
 
 
 def same_release(a: str, b: str) -> bool:
@@ -58,20 +69,27 @@ def audit(
     """(releases checked, vulnerabilities found, releases not checked), one line each."""
     get = get or fetch
     checked, found, unchecked = 0, [], []
+    failures = 0  # pages in a row that did not arrive
     for name, version in locked:
-        page = get(f"{INDEX}/{name}/{version}/json")
+        try:
+            if failures >= GIVE_UP_AFTER:
+                raise Unreachable("not tried")
+            page = get(f"{INDEX}/{name}/{version}/json") or get(f"{INDEX}/{name}/json")
+        except Unreachable:
+            failures += 1
+            unchecked.append(f"{name} {version}: PyPI could not be reached")
+            continue
+        failures = 0
         if page is None:
-            page = get(f"{INDEX}/{name}/json")
-            if page is None:
-                unchecked.append(f"{name} {version}: PyPI's data could not be reached")
-                continue
-            latest = page.get("info", {}).get("version", "")
-            if not same_release(latest, version):
-                unchecked.append(
-                    f"{name} {version}: only the latest release's advisories ({latest}) "
-                    "could be read"
-                )
-                continue
+            unchecked.append(f"{name} {version}: PyPI has no data for it")
+            continue
+        # A release's page is about that release; a project's page about its latest one.
+        shown = page.get("info", {}).get("version", "")
+        if not same_release(shown, version):
+            unchecked.append(
+                f"{name} {version}: only the latest release's advisories ({shown}) could be read"
+            )
+            continue
         checked += 1
         for vuln in page.get("vulnerabilities") or []:
             if vuln.get("withdrawn"):

@@ -56,8 +56,22 @@ def test_an_older_release_or_an_unreachable_project_is_not_checked_never_passed(
     assert (checked, found) == (0, [])
     assert unchecked == [
         "older 5.0: only the latest release's advisories (5.1) could be read",
-        "gone 1.0: PyPI's data could not be reached",
+        "gone 1.0: PyPI has no data for it",
     ]
+
+
+def test_an_unreachable_pypi_is_given_up_on_quickly():
+    asked = []
+
+    def down(url):
+        asked.append(url)
+        raise advisories.Unreachable("no route to host")
+
+    locked = [(f"p{i}", "1.0") for i in range(50)]
+    checked, found, unchecked = advisories.audit(locked, get=down)
+    assert (checked, found, len(unchecked)) == (0, [], 50)
+    assert unchecked[0] == "p0 1.0: PyPI could not be reached"
+    assert len(asked) == advisories.GIVE_UP_AFTER
 
 
 def test_the_exit_status_and_the_words_ci_looks_for(tmp_path, monkeypatch, capsys):

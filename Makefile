@@ -54,7 +54,7 @@ audit: install
 	@out=$$($(VENV)/bin/pip-audit -r requirements.lock --no-deps --disable-pip \
 		--progress-spinner off 2>&1); status=$$?; \
 	echo "$$out" | grep -viE "could not be audited|^Name +Skip Reason|^-+ -+$$" || true; \
-	if [ $$status -ne 0 ] && grep -qi "known vulnerabilit" <<<"$$out"; then exit 1; fi; \
+	if [ $$status -ne 0 ] && grep -Eqi "found [0-9]+ known vulnerabilit" <<<"$$out"; then exit 1; fi; \
 	missed=$$(grep -ci "could not be audited" <<<"$$out" || true); \
 	if [ "$$missed" -gt 0 ]; then \
 		echo "pip-audit could not read PyPI's data for $$missed packages; reading their projects' pages:"; \

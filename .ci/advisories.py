@@ -16,6 +16,7 @@ which CI looks for), 0 otherwise.
 
 from __future__ import annotations
 
+import http.client
 import json
 import re
 import sys
@@ -26,14 +27,18 @@ from collections.abc import Callable, Iterator
 from packaging.version import InvalidVersion, Version
 
 INDEX = "https://pypi.org/pypi"
-PIN = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)==([^\s;#]+)")
+PIN = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)==([^\s;#=][^\s;#]*)")
 
 
-def pins(path: str) -> Iterator[tuple[str, str]]:
+def pins(path: str) -> Iterator[tuple[str, str | None]]:
+    """(name, version) per pinned line; (line, None) for a line this cannot read as a pin."""
     with open(path, encoding="utf-8") as lock:
         for line in lock:
-            if match := PIN.match(line.strip()):
+            line = line.strip()
+            if match := PIN.match(line):
                 yield match.group(1), match.group(2)
+            elif line and not line.startswith(("#", "-")):
+                yield line, None
 
 
 # After this many pages in a row fail to arrive (no network, a hanging proxy), the rest are
@@ -49,11 +54,12 @@ def fetch(url: str) -> dict | None:
     """A PyPI JSON page, None if PyPI has no such page; Unreachable if PyPI did not answer."""
     try:
         with urllib.request.urlopen(url, timeout=10) as response:
-            return json.load(response)
+            page = json.load(response)
     except urllib.error.HTTPError:
         return None
-    except (urllib.error.URLError, TimeoutError, OSError, ValueError) as exc:
+    except (urllib.error.URLError, http.client.HTTPException, OSError, ValueError) as exc:
         raise Unreachable(str(exc)) from exc
+    return page if isinstance(page, dict) else None
 
 
 def same_release(a: str, b: str) -> bool:
@@ -64,13 +70,16 @@ def same_release(a: str, b: str) -> bool:
 
 
 def audit(
-    locked: list[tuple[str, str]], get: Callable[[str], dict | None] | None = None
+    locked: list[tuple[str, str | None]], get: Callable[[str], dict | None] | None = None
 ) -> tuple[int, list[str], list[str]]:
     """(releases checked, vulnerabilities found, releases not checked), one line each."""
     get = get or fetch
     checked, found, unchecked = 0, [], []
     failures = 0  # pages in a row that did not arrive
     for name, version in locked:
+        if version is None:
+            unchecked.append(f"{name}: not read as a name==version pin")
+            continue
         try:
             if failures >= GIVE_UP_AFTER:
                 raise Unreachable("not tried")
@@ -84,7 +93,7 @@ def audit(
             unchecked.append(f"{name} {version}: PyPI has no data for it")
             continue
         # A release's page is about that release; a project's page about its latest one.
-        shown = page.get("info", {}).get("version", "")
+        shown = str((page.get("info") or {}).get("version") or "?")
         if not same_release(shown, version):
             unchecked.append(
                 f"{name} {version}: only the latest release's advisories ({shown}) could be read"

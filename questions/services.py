@@ -306,8 +306,10 @@ def suggestion_submit(*, user, prompt: str, category: str, why: str) -> Question
     """File a user's suggested question as a draft for curators, marked with its author."""
     # One user's suggestions are counted and filed one at a time: without this lock on their
     # row, requests sent at once on PostgreSQL would each count the same few and all be filed
-    # (SQLite's IMMEDIATE transactions serialise them anyway).
-    get_user_model().objects.select_for_update().filter(pk=user.pk).values_list("pk").first()
+    # (SQLite's IMMEDIATE transactions serialise them anyway). A no-key lock, so the user's
+    # other writes (autosaves, ratings: rows that point at the user) are not held up.
+    users = get_user_model().objects.select_for_update(no_key=True)
+    list(users.filter(pk=user.pk).values_list("pk", flat=True))
     since = timezone.now() - timedelta(days=1)
     if (
         Question.objects.filter(suggested_by=user, created_at__gte=since).count()

@@ -91,3 +91,25 @@ def test_pins_are_read(tmp_path, line):
     lock = tmp_path / "lock"
     lock.write_text(f"{line}\n-e .\n\n")
     assert list(advisories.pins(str(lock))) == [tuple(line.split("=="))]
+
+
+def test_lines_that_are_not_pins_are_listed_not_checked(tmp_path):
+    lock = tmp_path / "lock"
+    lock.write_text("# a comment\n-e .\npkg[extra]==1.0\nother===2.0\nexact==1.0\n")
+    locked = list(advisories.pins(str(lock)))
+    assert locked == [("pkg[extra]==1.0", None), ("other===2.0", None), ("exact", "1.0")]
+    checked, found, unchecked = audit(locked)
+    assert (checked, found) == (1, [])
+    assert unchecked == [
+        "pkg[extra]==1.0: not read as a name==version pin",
+        "other===2.0: not read as a name==version pin",
+    ]
+
+
+def test_a_page_without_release_information_is_not_checked():
+    pages = {"https://pypi.org/pypi/odd/json": {"info": None, "vulnerabilities": []}}
+    assert advisories.audit([("odd", "1.0")], get=pages.get) == (
+        0,
+        [],
+        ["odd 1.0: only the latest release's advisories (?) could be read"],
+    )

@@ -152,7 +152,7 @@ def production_settings(**extra: str) -> dict[str, str]:
     code = (
         "import django, json; django.setup(); from django.conf import settings as s; "
         "print(json.dumps([s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, "
-        "s.SESSION_COOKIE_HTTPONLY, s.DEBUG, s.AXES_ENABLED]))"
+        "s.SESSION_COOKIE_HTTPONLY, s.CSRF_COOKIE_HTTPONLY, s.DEBUG, s.AXES_ENABLED]))"
     )
     env = {
         **os.environ,
@@ -170,4 +170,13 @@ def production_settings(**extra: str) -> dict[str, str]:
 
 
 def test_cookies_are_secure_and_throttling_on_under_production_settings():
-    assert production_settings().strip() == "[true, true, true, false, true]"
+    assert production_settings().strip() == "[true, true, true, true, false, true]"
+
+
+def test_no_cookie_is_readable_by_scripts(client):
+    """The session and CSRF cookies both carry HttpOnly (htmx reads the token from the page)."""
+    UserFactory(username="cookies")
+    client.get(reverse("login"))  # sets the CSRF cookie
+    assert attempt(client, "cookies", PASSWORD).status_code == 302
+    for name in (settings.SESSION_COOKIE_NAME, settings.CSRF_COOKIE_NAME):
+        assert client.cookies[name]["httponly"] is True, name

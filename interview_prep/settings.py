@@ -153,8 +153,8 @@ STORAGES = {
     },
 }
 
-# Uploads: past 10 MB (the largest any page accepts) a file's bytes are counted and dropped
-# as they arrive, not kept in memory or on disk (interview_prep/uploads.py).
+# Uploads: past 10 MB (the largest any page accepts) an upload is dropped as it arrives, the
+# part already kept deleted and the rest only counted (interview_prep/uploads.py).
 FILE_UPLOAD_HANDLERS = [
     "interview_prep.uploads.CappedUploadHandler",
     "django.core.files.uploadhandler.MemoryFileUploadHandler",

@@ -1,5 +1,6 @@
 """Project-wide rules: migrations, headings, security headers, deploy checks, admin."""
 
+import json
 import os
 import re
 import subprocess
@@ -27,6 +28,22 @@ PRODUCTION_ENV = {
     "SECURE_HSTS_PRELOAD": "1",
     "EMAIL_HOST": "smtp.example.com",
 }
+
+
+def production_settings(*names: str) -> list:
+    """The named settings as the production environment makes them, read in a new process
+    (the environment's own overrides of the defaults checked here are left out)."""
+    env = {**os.environ, **PRODUCTION_ENV, "DJANGO_SETTINGS_MODULE": "interview_prep.settings"}
+    for name in ("SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE", "STATIC_MANIFEST"):
+        env.pop(name, None)
+    code = (
+        "import django, json; django.setup(); from django.conf import settings; "
+        f"print(json.dumps([getattr(settings, name) for name in {list(names)!r}]))"
+    )
+    shown = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True
+    )
+    return json.loads(shown.stdout)
 
 
 def test_no_pending_migrations():

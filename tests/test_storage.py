@@ -1,15 +1,12 @@
 """The static storage keeps each file's URL, and gives exactly what whitenoise's storage gives."""
 
 import json
-import os
-import subprocess
-import sys
 
 import pytest
 from whitenoise.storage import CompressedManifestStaticFilesStorage
 
 from interview_prep.storage import MAX_URLS, StaticFilesStorage
-from tests.test_project import PRODUCTION_ENV, ROOT
+from tests.test_project import production_settings
 
 MANIFEST = {
     "paths": {
@@ -71,14 +68,5 @@ def test_what_is_kept_is_bounded(storages, tmp_path):
 
 def test_production_settings_use_it():
     """Without DEBUG the settings pick this storage (the suite itself runs without a manifest)."""
-    env = {**os.environ, **PRODUCTION_ENV}
-    code = "from django.conf import settings; print(settings.STORAGES['staticfiles']['BACKEND'])"
-    shown = subprocess.run(
-        [sys.executable, "-c", f"import django; django.setup(); {code}"],
-        cwd=ROOT,
-        env={**env, "DJANGO_SETTINGS_MODULE": "interview_prep.settings"},
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    assert shown.stdout.strip() == "interview_prep.storage.StaticFilesStorage"
+    [storages] = production_settings("STORAGES")
+    assert storages["staticfiles"]["BACKEND"] == "interview_prep.storage.StaticFilesStorage"

@@ -1,20 +1,15 @@
 """Log-in hardening: throttling (django-axes), password rules, session rotation, cookies."""
 
-import os
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 from django.conf import settings
 from django.urls import reverse
 
 from tests.factories import UserFactory
+from tests.test_project import production_settings
 
 pytestmark = pytest.mark.django_db
 LOGIN = reverse("login")
 PASSWORD = "correct horse battery staple"
-ROOT = Path(__file__).resolve().parents[2]
 
 
 def attempt(client, username, password, ip="203.0.113.7"):
@@ -148,29 +143,16 @@ def test_the_session_key_changes_at_log_in(client):
     assert after != before
 
 
-def production_settings(**extra: str) -> dict[str, str]:
-    code = (
-        "import django, json; django.setup(); from django.conf import settings as s; "
-        "print(json.dumps([s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, "
-        "s.SESSION_COOKIE_HTTPONLY, s.CSRF_COOKIE_HTTPONLY, s.DEBUG, s.AXES_ENABLED]))"
-    )
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "interview_prep.settings",
-        "DEBUG": "0",
-        "SECRET_KEY": "a-production-like-secret-key-that-is-long-enough-0123456789abcdef",
-        **extra,
-    }
-    env.pop("SESSION_COOKIE_SECURE", None)
-    env.pop("CSRF_COOKIE_SECURE", None)
-    out = subprocess.run(
-        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True
-    )
-    return out.stdout
-
-
 def test_cookies_are_secure_and_throttling_on_under_production_settings():
-    assert production_settings().strip() == "[true, true, true, true, false, true]"
+    shown = production_settings(
+        "SESSION_COOKIE_SECURE",
+        "CSRF_COOKIE_SECURE",
+        "SESSION_COOKIE_HTTPONLY",
+        "CSRF_COOKIE_HTTPONLY",
+        "DEBUG",
+        "AXES_ENABLED",
+    )
+    assert shown == [True, True, True, True, False, True]
 
 
 def test_no_cookie_is_readable_by_scripts(client):

@@ -73,7 +73,7 @@ format: install
 # Load benchmark under gunicorn + wrk (docs/performance.md): SQLite, plus PostgreSQL when
 # DATABASE_URL points at one. DB=postgres (or both) starts a throwaway PostgreSQL if it doesn't.
 bench: install
-	$(PY) bench/run.py $(if $(DB),--db $(DB)) $(if $(BENCH_DURATION),--duration $(BENCH_DURATION))
+	$(PY) bench/run.py $(if $(DB),--db $(DB)) $(if $(BENCH_DURATION),--duration $(BENCH_DURATION)) $(if $(BENCH_ONLY),--only "$(BENCH_ONLY)")
 
 clean:
 	rm -rf $(VENV) staticfiles

@@ -473,6 +473,24 @@ def endpoints(plan: dict) -> list[Endpoint]:
     ]
 
 
+def selected(eps: list[Endpoint], only: str | None) -> list[Endpoint]:
+    """The endpoints named (comma-separated, by the start of their names) in `--only`, with
+    the three baselines the table is read against, always measured in the same run."""
+    if not only:
+        return eps
+    wanted = [w.strip().lower() for w in only.split(",") if w.strip()]
+    keep = [
+        e
+        for e in eps
+        if e.kind in ("baseline", "reference") or any(e.name.lower().startswith(w) for w in wanted)
+    ]
+    unknown = [w for w in wanted if not any(e.name.lower().startswith(w) for e in eps)]
+    if unknown:
+        names = ", ".join(e.name for e in eps)
+        sys.exit(f"--only: no endpoint starts with {', '.join(unknown)} (there are: {names})")
+    return keep
+
+
 def body_bytes(base: str, endpoint: Endpoint, client: Client) -> int | None:
     """Uncompressed body size of one response, as a browser would get it."""
     if endpoint.body_kind:
@@ -536,7 +554,7 @@ def bench_one(label: str, database_url: str, args) -> dict:
     with gunicorn(env, port):
         log(f"{label}: gunicorn (2 sync workers) on {base}; signing in {CLIENTS} demo users")
         clients = [sign_in(base, u) for u in plan["users"]]
-        eps = endpoints(plan)
+        eps = selected(endpoints(plan), args.only)
         for endpoint in eps:
             size = body_bytes(base, endpoint, clients[0])
             if endpoint.body_kind:
@@ -560,7 +578,7 @@ def bench_one(label: str, database_url: str, args) -> dict:
                 flush=True,
             )
         for endpoint in eps:
-            if endpoint.compare_to:
+            if endpoint.compare_to in results:
                 results[endpoint.name]["compare_to"] = endpoint.compare_to
     return results
 
@@ -610,6 +628,11 @@ def main() -> int:
         help="default: sqlite, or both when DATABASE_URL is a PostgreSQL URL",
     )
     parser.add_argument("--duration", type=int, default=10, help="seconds per endpoint")
+    parser.add_argument(
+        "--only",
+        help="comma-separated endpoints, by the start of their names (e.g. 'practice,autosave "
+        "post'); the bare view and the other baselines are always measured",
+    )
     parser.add_argument("--users", type=int, default=1000)
     parser.add_argument("--attempts", type=int, default=100_000)
     parser.add_argument("--extra-questions", type=int, default=10_000)

@@ -65,41 +65,40 @@ class ReviewForm(forms.Form):
         super().__init__(*args, label_suffix="", prefix="review", **kwargs)
 
 
+def _answer_text(name: str, rows: int, **kwargs) -> forms.CharField:
+    # No maxlength attribute: the browser would silently cut pasted text. The server refuses
+    # oversize answers instead, with the limit named (clean() below). practice.js counts the
+    # words of each part by its data-words.
+    widget = Textarea(attrs={"rows": rows, "data-words": name})
+    return forms.CharField(required=False, strip=False, widget=widget, **kwargs)
+
+
 class AnswerForm(forms.Form):
-    situation = forms.CharField(required=False, strip=False, widget=Textarea(attrs={"rows": 3}))
-    task = forms.CharField(required=False, strip=False, widget=Textarea(attrs={"rows": 3}))
-    action = forms.CharField(required=False, strip=False, widget=Textarea(attrs={"rows": 7}))
-    result = forms.CharField(required=False, strip=False, widget=Textarea(attrs={"rows": 3}))
-    answer = forms.CharField(
-        label="Your answer", required=False, strip=False, widget=Textarea(attrs={"rows": 10})
+    """An answer: the four STAR parts (`star=True`), or a free answer and notes."""
+
+    situation = _answer_text(
+        "situation", 3, help_text="Where and when: the context, in a sentence or two."
     )
-    notes = forms.CharField(
-        label="Notes (optional)",
-        required=False,
-        strip=False,
-        widget=Textarea(attrs={"rows": 3}),
+    task = _answer_text(
+        "task", 3, help_text="What you were responsible for, and what was at stake."
     )
+    action = _answer_text(
+        "action", 7, help_text='What you did, step by step: use "I". Most of the answer goes here.'
+    )
+    result = _answer_text(
+        "result", 3, help_text="What happened: numbers, outcomes, what you learned."
+    )
+    answer = _answer_text("answer", 10, label="Your answer")
+    notes = _answer_text("notes", 3, label="Notes (optional)")
     version = forms.IntegerField(min_value=0, widget=HiddenInput)
     elapsed = forms.IntegerField(required=False, min_value=0, widget=HiddenInput)
     force = forms.BooleanField(required=False, widget=HiddenInput)
 
     def __init__(self, *args, star: bool, **kwargs):
+        # Django deep-copies `base_fields` for every form: copy only the fields this kind of
+        # answer has (a tenth of the practice page's view time went on copying the others).
+        self.base_fields = _STAR_FIELDS if star else _PLAIN_FIELDS
         super().__init__(*args, label_suffix="", **kwargs)
-        for name in ("answer", "notes") if star else STAR_PARTS:
-            del self.fields[name]
-        hints = {
-            "situation": "Where and when: the context, in a sentence or two.",
-            "task": "What you were responsible for, and what was at stake.",
-            "action": 'What you did, step by step: use "I". Most of the answer goes here.',
-            "result": "What happened: numbers, outcomes, what you learned.",
-        }
-        for name, field in self.fields.items():
-            if name in hints:
-                field.help_text = hints[name]
-            if isinstance(field.widget, Textarea):
-                # No maxlength attribute: the browser would silently cut pasted text. The
-                # server refuses oversize answers instead, with the limit named.
-                field.widget.attrs["data-words"] = name
 
     def clean(self):
         data = super().clean()
@@ -114,6 +113,10 @@ class AnswerForm(forms.Form):
 
     def texts(self) -> dict[str, str]:
         return {n: v for n, v in self.cleaned_data.items() if isinstance(v, str)}
+
+
+_STAR_FIELDS = {n: f for n, f in AnswerForm.base_fields.items() if n not in ("answer", "notes")}
+_PLAIN_FIELDS = {n: f for n, f in AnswerForm.base_fields.items() if n not in STAR_PARTS}
 
 
 class ChecklistForm(forms.Form):
@@ -135,8 +138,10 @@ class RateForm(forms.Form):
     elapsed = forms.IntegerField(required=False, min_value=0, max_value=6 * 60 * 60)
 
 
+# The keys as text: the page shows each three times, and Django localizes every number it
+# renders (~6 µs each).
 RATING_BUTTONS = [
-    {"value": r.value, "label": r.label, "key": n, "meaning": RATING_MEANINGS[r]}
+    {"value": r.value, "label": r.label, "key": str(n), "meaning": RATING_MEANINGS[r]}
     for n, r in enumerate((Rating.AGAIN, Rating.HARD, Rating.GOOD, Rating.EASY), start=1)
 ]
 

@@ -225,10 +225,25 @@ def _attempt_context(request: HtmxHttpRequest, attempt: Attempt, **extra) -> dic
         },
     )
     position = attempt.position
+    # What the template shows of each answer field, read off the form once here: a dict lookup
+    # in the template costs a fraction of a BoundField property (docs/performance.md).
+    bound = answer_form.is_bound
     editor_fields = [
-        {"field": bf, "words": count_words(bf.value() or "")} for bf in answer_form.visible_fields()
+        {
+            "name": bf.name,
+            "id": bf.auto_id,
+            "label": bf.label,
+            "help_text": bf.help_text,
+            "widget": bf.as_widget(),
+            "errors": bf.errors if bound else None,
+            "words": count_words(bf.value() or ""),
+        }
+        for bf in answer_form.visible_fields()
     ]
-    words = sum(f["words"] for f in editor_fields if f["field"].name != "notes")
+    words = sum(f["words"] for f in editor_fields if f["name"] != "notes")
+    # The hidden inputs' values as the form holds them (posted, or the attempt's): the
+    # template writes the two inputs itself, as it does the out-of-band version.
+    hidden = {name: answer_form[name].value() for name in ("version", "elapsed")}
     elapsed = attempt.elapsed_seconds or 0
     if attempt.time_budget:
         left = attempt.time_budget - elapsed
@@ -240,9 +255,14 @@ def _attempt_context(request: HtmxHttpRequest, attempt: Attempt, **extra) -> dic
         }
     else:
         timer = {"label": "Time", "value": mmss(elapsed), "over": False}
+    prompt = question.prompt
     return {
         **_coach_context(attempt),
+        # The tab's title, as `truncatechars:50` would cut it, for a fraction of its cost.
+        "page_title": f"Question {position} of {attempt.session.question_count}: "
+        + (prompt if len(prompt) <= 50 else prompt[:49] + "…"),
         "editor_fields": editor_fields,
+        "hidden": hidden,
         "speaking": mmss(round(words * 60 / WORDS_PER_MINUTE)),
         "timer": timer,
         "attempt": attempt,

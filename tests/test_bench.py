@@ -67,3 +67,36 @@ def test_bench_empty_page_is_the_signed_in_frame(bench_urls, auth_client, user):
 @pytest.mark.django_db
 def test_bench_empty_page_does_not_exist_by_default(auth_client):
     assert auth_client.get("/__bench/page").status_code == 404
+
+
+def _bench_script():
+    """bench/run.py, loaded as a module (it is a script, not a package)."""
+    import importlib.util
+    import sys
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parent.parent / "bench" / "run.py"
+    spec = importlib.util.spec_from_file_location("bench_run", path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["bench_run"] = module  # dataclasses look their module up
+    try:
+        spec.loader.exec_module(module)
+    finally:
+        del sys.modules["bench_run"]
+    return module
+
+
+def test_bench_only_keeps_the_baselines_and_the_named_endpoints():
+    run = _bench_script()
+    eps = run.endpoints({"keys": ["k"]})
+    assert run.selected(eps, None) == eps
+    names = [e.name for e in run.selected(eps, "practice, Autosave POST")]
+    assert names == [
+        "bare view (Django)",
+        "raw WSGI (no Django)",
+        "empty signed-in page",
+        "practice page",
+        "autosave POST (htmx)",
+    ]
+    with pytest.raises(SystemExit, match="no endpoint starts with nothing"):
+        run.selected(eps, "practice,nothing")

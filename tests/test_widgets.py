@@ -50,3 +50,40 @@ def test_the_answer_form_renders_as_with_djangos_widgets(star, bound):
         assert ours.errors and theirs.errors  # an invalid version: aria-invalid, error ids
     for name in ours.fields:
         assert str(ours[name]) == str(theirs[name]), name
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("star", [True, False])
+@pytest.mark.parametrize("bound", [False, True])
+def test_the_practice_page_writes_the_answer_form_as_django_would(auth_client, user, star, bound):
+    """The page writes labels and hidden inputs itself (docs/performance.md): they must be
+    what the form's own `label_tag()` and widgets render, unbound and re-rendered after a
+    refused save (an over-long part, no JavaScript), when they carry what was posted."""
+    from practice.models import MAX_ANSWER_CHARS
+    from tests.factories import AttemptFactory, QuestionFactory
+
+    question = QuestionFactory(category="behavioral" if star else "technical")
+    attempt = AttemptFactory(session__user=user, question=question, position=1, elapsed_seconds=7)
+    assert attempt.uses_star is star
+    url = attempt.get_absolute_url()
+    data = None
+    if bound:
+        text = "word " * (MAX_ANSWER_CHARS // 5 + 1)
+        data = {"action" if star else "answer": text, "version": "0", "elapsed": "12"}
+        response = auth_client.post(url + "save/", data)
+    else:
+        response = auth_client.get(url)
+    assert response.status_code == 200
+    html = response.content.decode()
+    form = AnswerForm(data, star=star, initial={"version": 0, "elapsed": 7})
+    assert form.is_bound is bound
+    if bound:
+        assert not form.is_valid() and "the limit is 20,000" in html
+    for name, field in form.fields.items():
+        bf = form[name]
+        if name == "force":
+            assert 'name="force"' not in html.split('id="answer-form"')[1].split("</form>")[0]
+        elif field.widget.is_hidden:
+            assert str(bf) in html, name
+        else:
+            assert bf.label_tag() in html and str(bf) in html, name

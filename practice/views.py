@@ -210,6 +210,7 @@ def _attempt_context(request: HtmxHttpRequest, attempt: Attempt, **extra) -> dic
             ("story_picker", "story_picker"),
         )
     }
+    urls["summary"] = reverse_ints("practice:session_summary", attempt.session_id)
     url_at = {p["position"]: p["url"] for p in progress}
     answer_form = extra.pop("answer_form", None) or AnswerForm(
         star=attempt.uses_star,
@@ -277,6 +278,13 @@ def _attempt_context(request: HtmxHttpRequest, attempt: Attempt, **extra) -> dic
         "urls": urls,
         "prev_url": url_at.get(position - 1, ""),
         "next_url": url_at.get(position + 1, ""),
+        # What the other views set, given here: the template looks each one up, and a missing
+        # variable costs it an exception.
+        "non_field_errors": answer_form.non_field_errors() if answer_form.is_bound else None,
+        "stale_at": None,
+        "saved": False,
+        "oob_version": False,
+        "reveal": False,
         **extra,
     }
 

@@ -161,3 +161,19 @@ def test_two_tabs_never_silently_overwrite_each_other(live_server, page: Page, b
     other.get_by_role("button", name="Keep this version").click()
     expect(other.locator("#save-status")).to_contain_text("Saved")
     assert Attempt.objects.get(question__key="b-story").action == "Written in the second tab."
+
+
+def test_rating_buttons_and_skip_send_their_value_with_javascript(live_server, page: Page, bank):
+    """The buttons carry no hx-vals: htmx sends the clicked button's rating=… itself."""
+    sign_up(page, live_server.url, "clicker")
+    start_mock(page)
+    page.get_by_label("Action", exact=True).fill("I rebuilt the feature pipeline.")
+    page.evaluate("window.__noReload = true")
+    page.get_by_role("button", name=re.compile("Good")).click()
+    expect(page).to_have_url(re.compile(r"/questions/2/$"))
+    page.get_by_role("button", name="Skip this question").click()
+    expect(page).to_have_url(re.compile(r"/questions/3/$"))
+    assert page.evaluate("window.__noReload") is True  # both swapped in with htmx
+    ratings = dict(Attempt.objects.values_list("question__key", "rating"))
+    assert ratings == {"b-story": "good", "t-drift": "skipped", "s-drop": ""}
+    assert Attempt.objects.get(question__key="b-story").action == "I rebuilt the feature pipeline."

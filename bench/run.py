@@ -386,6 +386,9 @@ class Endpoint:
     anonymous: bool = False
     connections: int = CLIENTS
     compare_to: str = ""  # the full page whose bytes a partial is compared with
+    # Measure the bare view just before and just after this endpoint: its ratio is read
+    # against those, so a machine that slows down or speeds up during the run moves both.
+    bracketed: bool = True
 
 
 def run_wrk(base: str, endpoint: Endpoint, clients: list[Client], duration: int) -> dict:
@@ -438,8 +441,16 @@ def endpoints(plan: dict) -> list[Endpoint]:
     searches = [f"/questions/?q={urllib.parse.quote(w)}{FILTER_EMPTY}" for w in SEARCH_WORDS]
     hx_search = {"target": "question-results", "trigger": "question-filters"}
     return [
-        Endpoint("bare view (Django)", "baseline", ["/__bench/ok"], anonymous=True),
-        Endpoint("raw WSGI (no Django)", "reference", ["/__bench/wsgi-ok"], anonymous=True),
+        Endpoint(
+            "bare view (Django)", "baseline", ["/__bench/ok"], anonymous=True, bracketed=False
+        ),
+        Endpoint(
+            "raw WSGI (no Django)",
+            "reference",
+            ["/__bench/wsgi-ok"],
+            anonymous=True,
+            bracketed=False,
+        ),
         Endpoint("empty signed-in page", "reference", ["/__bench/page"]),
         Endpoint("home", "page", ["/"]),
         Endpoint("question list", "page", ["/questions/"]),
@@ -555,6 +566,8 @@ def bench_one(label: str, database_url: str, args) -> dict:
         log(f"{label}: gunicorn (2 sync workers) on {base}; signing in {CLIENTS} demo users")
         clients = [sign_in(base, u) for u in plan["users"]]
         eps = selected(endpoints(plan), args.only)
+        bare = eps[0]
+        bracket = max(2, args.duration // 3)  # seconds of bare view before and after each
         for endpoint in eps:
             size = body_bytes(base, endpoint, clients[0])
             if endpoint.body_kind:
@@ -565,16 +578,25 @@ def bench_one(label: str, database_url: str, args) -> dict:
             for c in clients[:4]:
                 if not endpoint.body_kind:
                     body_bytes(base, endpoint, c)
+            if endpoint.bracketed:
+                before = run_wrk(base, bare, clients, bracket)
             result = run_wrk(base, endpoint, clients, args.duration)
+            if endpoint.bracketed:
+                after = run_wrk(base, bare, clients, bracket)
+                seconds = (before["duration_us"] + after["duration_us"]) / 1e6
+                result["bare_rps"] = (before["requests"] + after["requests"]) / seconds
             if endpoint.body_kind:
                 time.sleep(0.5)  # saves still in the workers when wrk stopped
                 for c in clients:  # the scripts moved the versions on: fetch them again
                     c.version = page_version(base, c)
             result["body_bytes"] = size
             results[endpoint.name] = {"kind": endpoint.kind, **result}
+            around = (
+                f"  (bare view around it {result['bare_rps']:.0f})" if endpoint.bracketed else ""
+            )
             print(
                 f"   {endpoint.name:<24} {result['rps']:8.0f} req/s  "
-                f"p95 {result['p95']:7.1f} ms  errors {result['errors']}",
+                f"p95 {result['p95']:7.1f} ms  errors {result['errors']}{around}",
                 flush=True,
             )
         for endpoint in eps:
@@ -589,13 +611,14 @@ def table(label: str, results: dict) -> tuple[str, list[str]]:
     lines = [
         f"### {label}",
         "",
-        "| endpoint | req/s | p50 ms | p95 ms | p99 ms | × bare view | × raw WSGI "
-        "| body bytes | errors | targets |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
+        "| endpoint | req/s | p50 ms | p95 ms | p99 ms | bare view around it, req/s "
+        "| × bare view | × raw WSGI | body bytes | errors | targets |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
     ]
     missed = []
     for name, r in results.items():
-        ratio = r["rps"] / bare
+        around = r.get("bare_rps")
+        ratio = r["rps"] / (around or bare)
         checks = []
         if r["kind"] in ("page", "partial"):
             limit = P95_PAGE if r["kind"] == "page" else P95_PARTIAL
@@ -612,7 +635,8 @@ def table(label: str, results: dict) -> tuple[str, list[str]]:
         missed += [f"{label}: {name}: {text}" for text, ok in checks if not ok]
         lines.append(
             f"| {name} | {r['rps']:.0f} | {r['p50']:.1f} | {r['p95']:.1f} | {r['p99']:.1f} "
-            f"| {ratio:.2f} | {r['rps'] / raw:.2f} | {r['body_bytes']} | {r['errors']} "
+            f"| {f'{around:.0f}' if around else '–'} | {ratio:.2f} | {r['rps'] / raw:.2f} "
+            f"| {r['body_bytes']} | {r['errors']} "
             f"| {verdict} |"
         )
     return "\n".join(lines), missed

@@ -244,7 +244,12 @@ def _attempt_context(request: HtmxHttpRequest, attempt: Attempt, **extra) -> dic
     words = sum(f["words"] for f in editor_fields if f["name"] != "notes")
     # The hidden inputs' values as the form holds them (posted, or the attempt's): the
     # template writes the two inputs itself, as it does the out-of-band version.
-    hidden = {name: answer_form[name].value() for name in ("version", "elapsed")}
+    # As HiddenInput renders them: no value attribute for None or "", else the value as text.
+    hidden = {
+        name: None if value in (None, "") else str(value)
+        for name in ("version", "elapsed")
+        for value in [answer_form[name].value()]
+    }
     elapsed = attempt.elapsed_seconds or 0
     if attempt.time_budget:
         left = attempt.time_budget - elapsed

@@ -191,8 +191,15 @@ def _attempt_context(request: HtmxHttpRequest, attempt: Attempt, **extra) -> dic
                 "red_flags": [f.pk for f in flags if f.ticked],
             },
         )
+    # The dots, each with what the template shows of it worked out here (a comparison or a
+    # number in the template costs several times a dict lookup).
     progress = [
-        {"position": position, "rating": rating}
+        {
+            "position": position,
+            "label": str(position),
+            "current": position == attempt.position,
+            "rating": rating,
+        }
         for position, rating in _SESSION_DOTS.fetch(session_id=attempt.session_id)
     ]
     # Each URL reversed once here, not once per use in the template (the page uses ~30).
@@ -257,10 +264,12 @@ def _attempt_context(request: HtmxHttpRequest, attempt: Attempt, **extra) -> dic
             "label": "Time left" if left >= 0 else "Over by",
             "value": mmss(abs(left)),
             "budget": f"{attempt.time_budget // 60} min",
+            "budget_seconds": str(attempt.time_budget),
             "over": left < 0,
         }
     else:
-        timer = {"label": "Time", "value": mmss(elapsed), "over": False}
+        timer = {"label": "Time", "value": mmss(elapsed), "budget_seconds": "", "over": False}
+    timer["elapsed_seconds"] = str(elapsed)
     prompt = question.prompt
     return {
         **_coach_context(attempt),
@@ -278,7 +287,8 @@ def _attempt_context(request: HtmxHttpRequest, attempt: Attempt, **extra) -> dic
         "progress": progress,
         "form": answer_form,
         "checklist": checklist,
-        "rating_buttons": RATING_BUTTONS,
+        "rating_buttons": [{**b, "current": b["value"] == attempt.rating} for b in RATING_BUTTONS],
+        "star": attempt.uses_star,
         "star_hint": star_hint(attempt.star_balance()),
         "urls": urls,
         "prev_url": url_at.get(position - 1, ""),

@@ -249,9 +249,9 @@ def _attempt_context(request: HtmxHttpRequest, attempt: Attempt, **extra) -> dic
         for bf in answer_form.visible_fields()
     ]
     words = sum(f["words"] for f in editor_fields if f["name"] != "notes")
-    # The hidden inputs' values as the form holds them (posted, or the attempt's): the
-    # template writes the two inputs itself, as it does the out-of-band version.
-    # As HiddenInput renders them: no value attribute for None or "", else the value as text.
+    # The hidden inputs' values as the form holds them (posted, or the attempt's), as
+    # HiddenInput would write them (no value for None or "", else text): the template writes
+    # the two inputs itself, as it does the out-of-band version.
     hidden = {
         name: None if value in (None, "") else str(value)
         for name in ("version", "elapsed")

@@ -100,3 +100,50 @@ def test_bench_only_keeps_the_baselines_and_the_named_endpoints():
     ]
     with pytest.raises(SystemExit, match="no endpoint starts with nothing"):
         run.selected(eps, "practice,nothing")
+
+
+def test_bench_reads_each_slice_against_the_bare_view_around_it(monkeypatch):
+    """A machine that halves its speed mid-run halves the bare view around the slices too:
+    the ratio stays the page's own."""
+    run = _bench_script()
+    eps = run.endpoints({"keys": ["k"]})
+    bare, page = eps[0], next(e for e in eps if e.name == "practice page")
+    speeds = iter([1.0, 1.0, 0.5, 0.5, 0.25, 0.25, 0.25])  # bare, page, bare, page, ...
+    calls = []
+
+    def fake_wrk(base, endpoint, clients, duration):
+        speed = next(speeds)
+        rps = (2000 if endpoint is bare else 400) * speed
+        calls.append((endpoint.name, duration))
+        p95 = 10 / speed
+        return {
+            "requests": int(rps * duration),
+            "duration_us": duration * 1_000_000,
+            "rps": rps,
+            "p50": p95 / 2,
+            "p95": p95,
+            "p99": p95 * 1.2,
+            "max": p95 * 2,
+            "status_errors": 0,
+            "socket_errors": 0,
+            "stale": 0,
+            "errors": 0,
+        }
+
+    monkeypatch.setattr(run, "run_wrk", fake_wrk)
+    settled = []
+
+    class Args:
+        duration, rounds = 9, 3
+
+    result = run.interleaved("http://x", page, bare, [], Args, lambda: settled.append(1))
+    assert [name for name, _ in calls] == ["bare view (Django)", "practice page"] * 3 + [
+        "bare view (Django)"
+    ]
+    assert {d for name, d in calls if name == "practice page"} == {3}
+    assert len(settled) == 3
+    # Each slice against the mean of the bare view before and after it: 400/1500, 200/750...
+    assert [round(r["ratio"], 3) for r in result["rounds"]] == [0.267, 0.267, 0.2]
+    assert round(result["ratio"], 3) == 0.267 and result["bare_rps"] == 750
+    assert result["p95"] == 20 and result["p95_worst"] == 40
+    assert result["requests"] == 400 * 3 + 200 * 3 + 100 * 3

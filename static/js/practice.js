@@ -126,6 +126,7 @@
   document.addEventListener("keydown", function (event) {
     if (event.ctrlKey || event.metaKey || event.altKey || event.repeat) return;
     if (event.target.closest("input, textarea, select, [contenteditable]")) return;
+    if (!/^[1-4]$/.test(event.key)) return;
     var button = document.querySelector('.rate-button[aria-keyshortcuts="' + event.key + '"]');
     if (button) { event.preventDefault(); dirty = false; button.click(); }
   });

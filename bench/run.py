@@ -20,6 +20,7 @@ import contextlib
 import http.cookiejar
 import itertools
 import json
+import math
 import os
 import re
 import shutil
@@ -359,6 +360,13 @@ function done(summary, latency, requests)
     summary.requests, summary.duration, summary.bytes, latency:percentile(50),
     latency:percentile(95), latency:percentile(99), latency.max, e.status,
     e.connect + e.read + e.write + e.timeout, stale_total))
+  -- Every latency seen (µs) and how often, so slices can be pooled into exact percentiles.
+  local hist = {}
+  for i = 1, #latency do
+    local value, count = latency(i)
+    hist[#hist + 1] = string.format("%%d:%%d", value, count)
+  end
+  io.write("HIST " .. table.concat(hist, ",") .. "\n")
 end
 """
 
@@ -430,6 +438,8 @@ def run_wrk(base: str, endpoint: Endpoint, clients: list[Client], duration: int)
         os.unlink(f.name)
     line = next(x for x in out.splitlines() if x.startswith("RESULT "))
     result = json.loads(line[len("RESULT ") :])
+    hist = next(x for x in out.splitlines() if x.startswith("HIST "))[len("HIST ") :]
+    result["hist"] = [tuple(map(int, pair.split(":"))) for pair in hist.split(",") if pair]
     seconds = result["duration_us"] / 1e6
     result["rps"] = result["requests"] / seconds
     for p in ("p50", "p95", "p99", "max"):
@@ -592,6 +602,7 @@ def bench_one(label: str, database_url: str, args) -> dict:
                 result = run_wrk(base, endpoint, clients, args.duration)
                 settle()
             result["body_bytes"] = size
+            result.pop("hist", None)  # pooled above; not kept in the results file
             results[endpoint.name] = {"kind": endpoint.kind, **result}
             around = (
                 f"  (bare view around it {result['bare_rps']:.0f})" if endpoint.bracketed else ""
@@ -607,14 +618,27 @@ def bench_one(label: str, database_url: str, args) -> dict:
     return results
 
 
+def percentile(hist: list[tuple[int, int]], p: float) -> float:
+    """The p-th percentile (ms) of a latency histogram of (µs, count), as wrk computes it."""
+    total = sum(count for _, count in hist)
+    rank = math.floor(p / 100 * total + 0.5 + 0.5)  # C's round(p / 100 * total + 0.5)
+    seen = 0
+    for value, count in sorted(hist):
+        seen += count
+        if seen >= rank:
+            return value / 1000
+    return 0.0
+
+
 def interleaved(base: str, endpoint: Endpoint, bare: Endpoint, clients, args, settle) -> dict:
     """The endpoint in `--rounds` slices, each between two slices of the bare view.
 
     This VM's speed drifts, by up to 3x within one run (the bare view measured 691 to 2,945
     req/s in a run of 2026-12-07), so a ratio read against a bare view measured minutes
     earlier measures the drift as much as the page. Each slice's ratio is read against the
-    bare view just before and just after it, and the median slice is reported, as are its
-    latencies; the worst slice's p95 is kept too.
+    bare view just before and just after it, and the median of those ratios is reported.
+    Latencies are the percentiles of all the slices' requests pooled, as one run would give
+    them; the worst slice's p95 is kept beside them.
     """
     piece = max(2, round(args.duration / args.rounds))
     bare_piece = max(1, piece // 2)
@@ -632,8 +656,9 @@ def interleaved(base: str, endpoint: Endpoint, bare: Endpoint, clients, args, se
     }
     result["errors"] = sum(p["errors"] for p in parts)
     result["rps"] = result["requests"] / (result["duration_us"] / 1e6)
+    pooled = [pair for p in parts for pair in p["hist"]]
     for key in ("p50", "p95", "p99"):
-        result[key] = statistics.median(p[key] for p in parts)
+        result[key] = percentile(pooled, float(key[1:]))
     result["p95_worst"] = max(p["p95"] for p in parts)
     result["max"] = max(p["max"] for p in parts)
     result["bare_rps"] = statistics.median(around)
@@ -695,7 +720,7 @@ def main() -> int:
     parser.add_argument("--duration", type=int, default=10, help="seconds per endpoint")
     parser.add_argument(
         "--rounds",
-        type=int,
+        type=lambda v: max(1, int(v)),
         default=3,
         help="slices each endpoint is measured in, between slices of the bare view",
     )

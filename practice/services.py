@@ -170,9 +170,16 @@ def _update_attempt(pk: int, version: int | None, updates: dict) -> int:
     query through the ORM was a seventh of its time (docs/performance.md).
     """
     meta = Attempt._meta
+    version_field = meta.get_field("version")
+    if version is not None:
+        low, high = connection.ops.integer_field_range(version_field.get_internal_type())
+        if not (low is None or low <= version) or not (high is None or version <= high):
+            # No row can hold it (and SQLite cannot even be sent it): as the ORM does for an
+            # out-of-range integer lookup, nothing matches.
+            return 0
     quote = connection.ops.quote_name
     fields = [meta.get_field(name) for name in updates]
-    version_column = quote(meta.get_field("version").column)
+    version_column = quote(version_field.column)
     assignments = [f"{quote(f.column)} = %s" for f in fields]
     assignments.append(f"{version_column} = ({version_column} + 1)")
     params = [f.get_db_prep_save(updates[f.name], connection=connection) for f in fields]

@@ -116,7 +116,9 @@ def test_bench_reads_each_slice_against_the_bare_view_around_it(monkeypatch):
         rps = (2000 if endpoint is bare else 400) * speed
         calls.append((endpoint.name, duration))
         p95 = 10 / speed
+        n = int(rps * duration)
         return {
+            "hist": [(int(p95 * 500), n - n // 10), (int(p95 * 1000), n // 10)],
             "requests": int(rps * duration),
             "duration_us": duration * 1_000_000,
             "rps": rps,
@@ -145,5 +147,17 @@ def test_bench_reads_each_slice_against_the_bare_view_around_it(monkeypatch):
     # Each slice against the mean of the bare view before and after it: 400/1500, 200/750...
     assert [round(r["ratio"], 3) for r in result["rounds"]] == [0.267, 0.267, 0.2]
     assert round(result["ratio"], 3) == 0.267 and result["bare_rps"] == 750
-    assert result["p95"] == 20 and result["p95_worst"] == 40
+    # Latencies pooled over all 2,100 requests, as one run would count them (not the median
+    # slice's 20/10 ms): 1,080 at 5 ms, 660 at 10, 330 at 20, 30 at 40.
+    assert result["p95_worst"] == 40
+    assert result["p50"] == 5.0 and result["p95"] == 20.0 and result["p99"] == 40.0
     assert result["requests"] == 400 * 3 + 200 * 3 + 100 * 3
+
+
+def test_bench_percentiles_are_wrks():
+    run = _bench_script()
+    hist = [(5000, 6), (1000, 94)]  # (µs, count), in any order
+    assert run.percentile(hist, 50) == 1.0
+    assert run.percentile(hist, 93) == 1.0  # rank 94 of 100, as wrk rounds it
+    assert run.percentile(hist, 95) == 5.0
+    assert run.percentile([], 95) == 0.0

@@ -63,22 +63,29 @@ def test_the_practice_page_writes_the_answer_form_as_django_would(auth_client, u
     from tests.factories import AttemptFactory, QuestionFactory
 
     question = QuestionFactory(category="behavioral" if star else "technical")
-    attempt = AttemptFactory(session__user=user, question=question, position=1, elapsed_seconds=7)
+    attempt = AttemptFactory(
+        session__user=user, question=question, position=1, elapsed_seconds=7, version=3
+    )
     assert attempt.uses_star is star
     url = attempt.get_absolute_url()
     data = None
+    long_field = "action" if star else "answer"
     if bound:
+        # Posted from an older copy (version 1 of 3): the page must carry what was posted.
         text = "word " * (MAX_ANSWER_CHARS // 5 + 1)
-        data = {"action" if star else "answer": text, "version": "0", "elapsed": "12"}
+        data = {long_field: text, "version": "1", "elapsed": "12"}
         response = auth_client.post(url + "save/", data)
     else:
         response = auth_client.get(url)
     assert response.status_code == 200
     html = response.content.decode()
-    form = AnswerForm(data, star=star, initial={"version": 0, "elapsed": 7})
+    form = AnswerForm(data, star=star, initial={"version": 3, "elapsed": 7})
     assert form.is_bound is bound
     if bound:
-        assert not form.is_valid() and "the limit is 20,000" in html
+        assert not form.is_valid() and str(form[long_field].errors) in html
+        assert 'value="1" id="id_version"' in html and 'value="3"' not in html
+    else:
+        assert 'value="3" id="id_version"' in html
     for name, field in form.fields.items():
         bf = form[name]
         if name == "force":

@@ -220,6 +220,21 @@ def test_stale_save_is_refused_and_the_text_stays(auth_client, session):
     assert session.attempts.get(position=1).action == "Text from the older tab"
 
 
+@pytest.mark.parametrize("version", [2**31, 2**63, 10**20])
+def test_a_version_no_column_can_hold_is_refused_as_stale_not_a_crash(
+    auth_client, session, version
+):
+    """A tampered version past every integer column: refused like any stale one (the ORM's
+    lookup matched nothing; SQLite's driver cannot even send 2**63)."""
+    for extra in ({}, {"HTTP_HX_REQUEST": "true"}):
+        response = auth_client.post(
+            attempt_url(session, 1, "save"), {**STAR, "version": version}, **extra
+        )
+        assert response.status_code == 200
+        assert "changed in another tab" in response.content.decode()
+    assert session.attempts.get(position=1).action == ""
+
+
 def test_oversize_answer_is_refused_with_the_limit_and_kept(auth_client, session):
     huge = "word " * (MAX_ANSWER_CHARS // 5 + 1)
     response = auth_client.post(

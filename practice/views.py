@@ -249,13 +249,12 @@ def _attempt_context(request: HtmxHttpRequest, attempt: Attempt, **extra) -> dic
         for bf in answer_form.visible_fields()
     ]
     words = sum(f["words"] for f in editor_fields if f["name"] != "notes")
-    # The hidden inputs' values as the form holds them (posted, or the attempt's), as
-    # HiddenInput would write them (no value for None or "", else text): the template writes
-    # the two inputs itself, as it does the out-of-band version.
+    # The hidden inputs' values as the form holds them (posted, or the attempt's), formatted
+    # by their widget (None for no value attribute): the template writes the two inputs
+    # itself, as it does the out-of-band version.
     hidden = {
-        name: None if value in (None, "") else str(value)
+        name: answer_form.fields[name].widget.format_value(answer_form[name].value())
         for name in ("version", "elapsed")
-        for value in [answer_form[name].value()]
     }
     elapsed = attempt.elapsed_seconds or 0
     if attempt.time_budget:
